@@ -1,0 +1,1 @@
+"""The Electoral Management System Django project."""

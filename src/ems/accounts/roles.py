@@ -1,0 +1,61 @@
+"""Roles and what each may do: the one place permissions are decided.
+
+Every view declares the single permission it needs (``ems.accounts.decorators``); the role
+matrix test walks every URL pattern against this table.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ERO = "ero", "Electoral Registration Officer"
+    DEPUTY_ERO = "deputy_ero", "Deputy Electoral Registration Officer"
+    RETURNING_OFFICER = "ro", "Returning Officer"
+    MANAGER = "manager", "Electoral Services Manager"
+    OFFICER = "officer", "Electoral Services Officer"
+    CANVASSER = "canvasser", "Canvasser"
+    POLL_STAFF = "poll_staff", "Polling or count staff"
+    AUDITOR = "auditor", "Auditor (read-only)"
+    ADMINISTRATOR = "admin", "System administrator"
+
+
+class Permission(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_REGISTER = "view_register"
+    EDIT_REGISTER = "edit_register"
+    VIEW_ELECTIONS = "view_elections"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_AUDIT = "export_audit"
+    VIEW_JOBS = "view_jobs"
+    RUN_JOBS = "run_jobs"
+    MANAGE_USERS = "manage_users"
+    VIEW_CANVASS = "view_canvass"
+    VIEW_STAFF = "view_staff"
+
+
+P = Permission
+_EVERY = frozenset(Permission)
+_READ = frozenset({P.VIEW_DASHBOARD, P.VIEW_REGISTER, P.VIEW_ELECTIONS, P.VIEW_CANVASS, P.VIEW_STAFF})
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ERO: _EVERY - {P.MANAGE_USERS},
+    Role.DEPUTY_ERO: _EVERY - {P.MANAGE_USERS},
+    Role.RETURNING_OFFICER: _EVERY - {P.MANAGE_USERS},
+    Role.MANAGER: _EVERY,
+    Role.OFFICER: _READ | {P.EDIT_REGISTER, P.VIEW_JOBS, P.RUN_JOBS},
+    Role.CANVASSER: frozenset({P.VIEW_DASHBOARD, P.VIEW_CANVASS}),
+    Role.POLL_STAFF: frozenset({P.VIEW_DASHBOARD, P.VIEW_ELECTIONS}),
+    Role.AUDITOR: _READ | {P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS},
+    Role.ADMINISTRATOR: frozenset({P.VIEW_DASHBOARD, P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS, P.RUN_JOBS, P.MANAGE_USERS}),
+}
+
+# Roles that must use TOTP two-factor authentication before seeing anything.
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {Role.ERO, Role.DEPUTY_ERO, Role.RETURNING_OFFICER, Role.MANAGER, Role.ADMINISTRATOR}
+)
+
+
+def role_has(role: str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

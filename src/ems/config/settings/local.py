@@ -1,0 +1,5 @@
+"""Settings for a laptop or the demo: SQLite under var/ unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
