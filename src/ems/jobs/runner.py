@@ -27,8 +27,9 @@ STALE_AFTER = timedelta(minutes=2)
 
 
 class JobContext:
-    def __init__(self, job: JobRun) -> None:
+    def __init__(self, job: JobRun, on_progress: Callable[[JobRun], None] | None = None) -> None:
         self.job = job
+        self.on_progress = on_progress
 
     @property
     def params(self) -> dict[str, Any]:
@@ -66,6 +67,8 @@ class JobContext:
             JobRun.objects.filter(pk=self.job.pk).update(
                 done=done, checkpoint=checkpoint, heartbeat_at=self.job.heartbeat_at
             )
+        if self.on_progress is not None:
+            self.on_progress(self.job)
         return result
 
     def _save(self, *fields: str) -> None:
@@ -73,13 +76,18 @@ class JobContext:
         self.job.save(update_fields=[*fields, "heartbeat_at"])
 
 
-def claim(job_id: int) -> JobRun | None:
-    """Mark a queued (or stale running) job as running; None if someone else has it or it is done."""
+def claim(job_id: int, *, takeover: bool = False) -> JobRun | None:
+    """Mark a queued (or stale running) job as running; None if someone else has it or it is done.
+
+    ``takeover`` claims a running job even if its heartbeat is fresh: for an operator who
+    knows its worker was killed.
+    """
     with transaction.atomic():
         job = JobRun.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state in (JobState.SUCCEEDED, JobState.FAILED):
             return None
-        if job.state == JobState.RUNNING and job.heartbeat_at and timezone.now() - job.heartbeat_at < STALE_AFTER:
+        fresh = job.heartbeat_at is not None and timezone.now() - job.heartbeat_at < STALE_AFTER
+        if job.state == JobState.RUNNING and fresh and not takeover:
             return None  # alive elsewhere
         now = timezone.now()
         job.state = JobState.RUNNING
@@ -92,13 +100,13 @@ def claim(job_id: int) -> JobRun | None:
         return job
 
 
-def execute(job_id: int) -> str:
+def execute(job_id: int, *, takeover: bool = False, on_progress: Callable[[JobRun], None] | None = None) -> str:
     """Run one job to completion in this process. Returns its final state."""
-    job = claim(job_id)
+    job = claim(job_id, takeover=takeover)
     if job is None:
         current = JobRun.objects.filter(pk=job_id).values_list("state", flat=True).first()
         return current or "missing"
-    context = JobContext(job)
+    context = JobContext(job, on_progress=on_progress)
     try:
         get_kind(job.kind).handler(context)
     except Exception as exc:  # the job failed: record why and keep the worker alive
