@@ -34,11 +34,8 @@ AREAS: tuple[Area, ...] = (
     Area("audit", "Audit", Permission.VIEW_AUDIT, "audit:list", "Every change, by record, user and day"),
 )
 
-AREAS_BY_SLUG = {area.slug: area for area in AREAS}
-
-
 def area_href(area: Area) -> str:
-    return reverse(area.url_name) if area.url_name else reverse("core:area", args=[area.slug])
+    return reverse(area.url_name or f"core:area-{area.slug}")
 
 
 def service_navigation(request: HttpRequest, current: str = "") -> list[dict[str, Any]]:

@@ -1,0 +1,185 @@
+"""The audit trail: written by every service in the same transaction, and immutable."""
+
+import csv
+import inspect
+import io
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from ems.accounts import services as account_services
+from ems.accounts.roles import Role
+from ems.audit.models import AuditEvent, AuditImmutableError
+from ems.audit.services import audit_record, diff
+from ems.core import services as core_services
+from ems.jobs import services as job_services
+
+
+@pytest.fixture
+def officer(authority_a, make_user):
+    return make_user(Role.OFFICER, authority_a, with_device=False)
+
+
+def _service_calls(authority, officer):
+    """One real call of every public service function; the test below keeps this list complete."""
+    from ems.jobs.models import JobRun, JobState
+    from ems.jobs.registry import register_job
+
+    @register_job("test.noop", "No-op")
+    def _noop(context):  # pragma: no cover - the immediate backend may run it
+        return None
+
+    def stale_job():
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        JobRun.objects.create(authority=authority, kind="test.noop", state=JobState.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1))
+        return job_services.jobs_requeue_stale()
+
+    return {
+        "ems.core.services.authority_create": lambda: core_services.authority_create(
+            acting_user=officer, name="Gamma", gss_code="W06000099", nation="WLS", authority_type="WPA"
+        ),
+        "ems.accounts.services.user_create": lambda: account_services.user_create(
+            acting_user=officer, authority=authority, username="new-user", password="x" * 14, role=Role.CANVASSER
+        ),
+        "ems.accounts.services.user_record_sign_in": lambda: account_services.user_record_sign_in(user=officer, two_factor=False),
+        "ems.accounts.services.user_record_sign_out": lambda: account_services.user_record_sign_out(user=officer),
+        "ems.accounts.services.user_record_failed_sign_in": lambda: account_services.user_record_failed_sign_in(
+            username="nobody", authority=authority
+        ),
+        "ems.accounts.services.totp_device_start": lambda: account_services.totp_device_start(user=officer),
+        "ems.accounts.services.totp_device_confirm": lambda: account_services.totp_device_confirm(
+            user=officer, device=account_services.totp_device_start(user=officer)
+        ),
+        "ems.accounts.services.totp_device_create_confirmed": lambda: account_services.totp_device_create_confirmed(
+            acting_user=officer, user=officer, key_hex="00" * 20
+        ),
+        "ems.jobs.services.job_start": lambda: job_services.job_start(
+            acting_user=officer, authority=authority, kind="test.noop", enqueue=False
+        ),
+        "ems.jobs.services.jobs_requeue_stale": stale_job,
+    }
+
+
+def _public_service_functions():
+    import importlib
+    import pkgutil
+
+    import ems
+
+    names = set()
+    for module_info in pkgutil.walk_packages(ems.__path__, "ems."):
+        # ems.audit.services is the writer itself; every other services module must audit.
+        if not module_info.name.endswith(".services") or module_info.name == "ems.audit.services":
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, obj in inspect.getmembers(module, inspect.isfunction):
+            if obj.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{module.__name__}.{name}")
+    return names
+
+
+@pytest.mark.django_db
+def test_every_service_function_writes_an_audit_event(authority_a, officer):
+    calls = _service_calls(authority_a, officer)
+    missing = _public_service_functions() - set(calls)
+    assert not missing, f"Add these services to the audit test: {sorted(missing)}"
+    for name, call in calls.items():
+        before = AuditEvent.objects.count()
+        call()
+        assert AuditEvent.objects.count() > before, f"{name} wrote no audit event"
+
+
+@pytest.mark.django_db
+def test_audit_row_rolls_back_with_the_change(authority_a, officer):
+    before = AuditEvent.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # Same GSS code twice: the second create fails, and its audit row must go with it.
+        core_services.authority_create(acting_user=officer, name="Dup", gss_code="E07000001", nation="ENG", authority_type="NMD")
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_audit_record_refuses_to_run_outside_a_transaction(authority_a):
+    # pytest-django wraps tests in a transaction; leave it to prove the guard.
+    with pytest.raises(RuntimeError):
+        connection.in_atomic_block = False  # simulate autocommit code path
+        try:
+            audit_record(actor=None, authority=authority_a, action="x")
+        finally:
+            connection.in_atomic_block = True
+
+
+@pytest.mark.django_db
+def test_orm_refuses_to_change_or_delete_audit_events(authority_a):
+    event = AuditEvent.objects.filter(authority=authority_a).first()
+    assert event is not None
+    event.reason = "tampered"
+    with pytest.raises(AuditImmutableError):
+        event.save()
+    with pytest.raises(AuditImmutableError):
+        event.delete()
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="tampered")
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET reason = 'tampered'", "DELETE FROM audit_auditevent"])
+def test_database_trigger_refuses_raw_sql_changes(authority_a, statement):
+    assert AuditEvent.objects.exists()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert not AuditEvent.objects.filter(reason="tampered").exists()
+
+
+@pytest.mark.django_db
+def test_user_create_records_before_and_after(authority_a, officer):
+    user = account_services.user_create(
+        acting_user=officer, authority=authority_a, username="casual1", password="x" * 14, role=Role.POLL_STAFF
+    )
+    event = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
+    assert event.actor == officer
+    assert event.authority == authority_a
+    assert event.after["role"] == "poll_staff"
+    assert event.changes["username"] == [None, "casual1"]
+
+
+def test_diff_lists_only_changed_fields():
+    assert diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
+    assert diff(None, None) == {}
+
+
+@pytest.mark.django_db
+def test_audit_pages_filter_by_record_user_and_day_and_export(authority_a, make_user, client_for):
+    manager = make_user(Role.MANAGER, authority_a)
+    client = client_for(manager)
+    account_services.user_create(acting_user=manager, authority=authority_a, username="filterme", password="x" * 14, role=Role.CANVASSER)
+
+    page = client.get("/audit/", {"user": manager.username})
+    assert page.status_code == 200
+    assert b"user.create" in page.content
+
+    page = client.get("/audit/", {"object_type": "core.authority"})
+    assert b"authority.create" in page.content and b"user.create" not in page.content
+
+    page = client.get("/audit/", {"day": "not-a-date"})
+    assert page.status_code == 200
+    assert b"There is a problem" in page.content
+    assert b"Enter the day as YYYY-MM-DD" in page.content
+
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert b"user.create" in client.get("/audit/", {"day": today}).content
+    assert b"user.create" not in client.get("/audit/", {"day": "2001-01-01"}).content
+
+    export = client.get("/audit/export.csv", {"user": manager.username})
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0][:3] == ["occurred_at", "user", "action"]
+    assert any(r[2] == "user.create" for r in rows[1:])
+    assert all(r[1] == manager.username for r in rows[1:])

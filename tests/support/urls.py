@@ -1,0 +1,92 @@
+"""Every URL pattern of the project, with path parameters filled from an authority's records.
+
+The role matrix, tenancy and malformed-request tests walk this list, so a new view is covered
+the moment its URL is added. A pattern whose parameters cannot be filled fails the tests:
+teach ``World.value_for`` about the new parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from ems.core.models import Authority
+from ems.jobs.models import JobRun, JobState
+
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # e.g. "jobs/<int:job_id>/"
+    name: str
+    callback: Callable[..., Any]
+
+    @property
+    def params(self) -> list[str]:
+        return [m.group("name") for m in PARAM.finditer(self.route)]
+
+    def fill(self, values: dict[str, Any]) -> str:
+        return "/" + PARAM.sub(lambda m: str(values[m.group("name")]), self.route)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(prefix + str(entry.pattern), name, entry.callback)
+
+
+def project_routes() -> list[Route]:
+    """Our routes; the Django admin is tested separately (it has its own staff check)."""
+    return [r for r in _walk(get_resolver().url_patterns) if not r.route.startswith("django-admin/")]
+
+
+def admin_routes() -> list[Route]:
+    return [r for r in _walk(get_resolver().url_patterns) if r.route.startswith("django-admin/")]
+
+
+class World:
+    """Records of one authority that URLs can point at."""
+
+    def __init__(self, authority: Authority, marker: str) -> None:
+        self.authority = authority
+        self.marker = marker  # a string that only this authority's pages contain
+        files_dir = Path(settings.JOB_FILES_DIR)
+        files_dir.mkdir(parents=True, exist_ok=True)
+        result = files_dir / f"test-{authority.gss_code}.csv"
+        result.write_text(f"secret,{marker}\n")
+        self.job = JobRun.objects.create(
+            authority=authority,
+            kind=f"test.{marker}",
+            state=JobState.SUCCEEDED,
+            done=10,
+            total=10,
+            stage=marker,
+            result_files=[{"name": f"{marker}.csv", "path": result.name}],
+            finished_at=timezone.now(),
+        )
+
+    def value_for(self, route: Route, param: str) -> list[Any]:
+        if param == "job_id":
+            return [self.job.pk]
+        if param == "index":
+            return [0]
+        raise LookupError(f"Teach tests/support/urls.py how to fill <{param}> in {route.route}")
+
+    def urls(self) -> list[tuple[Route, str]]:
+        out = []
+        for route in project_routes():
+            values = {p: self.value_for(route, p)[0] for p in route.params}
+            out.append((route, route.fill(values)))
+        return out
