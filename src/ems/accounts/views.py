@@ -64,13 +64,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
-        if device.verify_token(token):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes. Wait a minute, then enter the current code from your app"))
+        elif device.verify_token(token):
             if enrolling:
                 services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             services.user_record_sign_in(user=user, two_factor=True)
             return redirect(_safe_next(request))
-        form.add_error("token", _("The code is not correct or has expired. Enter the current code from your app"))
+        else:
+            form.add_error("token", _("The code is not correct or has expired. Enter the current code from your app"))
     context: dict[str, Any] = {
         "form": form,
         "error_list": error_list(form) if form.is_bound else [],

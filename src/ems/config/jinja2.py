@@ -43,7 +43,7 @@ def environment(**options: Any) -> Environment:
         {
             "static": static,
             "url": _url,
-            "csp_nonce": lambda request: str(get_nonce(request) or ""),
+            "csp_nonce": lambda request: str(nonce) if (nonce := get_nonce(request)) is not None else "",
             "service_navigation": service_navigation,
             "settings": settings,
             "get_messages": get_messages,

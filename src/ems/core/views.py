@@ -72,3 +72,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, "Sorry, there is a problem with the service", "Try again later. The problem has been logged.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request, 403, "Your form has expired", "The page was open too long or cookies are blocked. Go back, reload the page and try again."
+    )

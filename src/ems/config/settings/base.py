@@ -125,6 +125,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "ems.core.views.csrf_failure"
 
 # Lockout after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = 5
