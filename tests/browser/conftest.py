@@ -173,7 +173,9 @@ class UI:
             + "\n".join(f"    at {n['target']}: {n.get('failureSummary', '').strip()}" for n in v["nodes"])
             for v in violations
         )
-        assert not violations, f"axe found {len(violations)} accessibility violation(s) on {name} ({self.path()}):\n{report}"
+        assert not violations, (
+            f"axe found {len(violations)} accessibility violation(s) on {name} ({self.path()}):\n{report}"
+        )
         return results
 
     def assert_no_csp_errors(self) -> None:

@@ -5,22 +5,23 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from .roles import Permission
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def permission_required(permission: Permission) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect(f"/account/sign-in/?next={request.path}")
-            if not user.has_ems_permission(permission):  # type: ignore[union-attr]
+            if not user.has_ems_permission(permission):
                 raise PermissionDenied(f"Your role does not allow: {permission.value}")
             return view(request, *args, **kwargs)
 
@@ -40,7 +41,7 @@ def signed_in(view: View) -> View:
     """Any signed-in staff user (e.g. two-factor set-up, sign-out)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect(f"/account/sign-in/?next={request.path}")
         return view(request, *args, **kwargs)

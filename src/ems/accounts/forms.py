@@ -3,14 +3,25 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .models import User
+
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150, error_messages={"required": _("Enter your username")})
-    password = forms.CharField(label=_("Password"), max_length=200, strip=False, widget=forms.PasswordInput, error_messages={"required": _("Enter your password")})
+    username = forms.CharField(
+        label=_("Username"), max_length=150, error_messages={"required": _("Enter your username")}
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": _("Enter your password")},
+    )
 
     def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
         self.request = request
-        self.user = None
+        self.user: User | None = None
+        self.credentials_rejected = False
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> dict[str, object]:
@@ -19,6 +30,7 @@ class SignInForm(forms.Form):
         if username and password:
             self.user = authenticate(self.request, username=username, password=password)
             if self.user is None:
+                self.credentials_rejected = True
                 raise forms.ValidationError(_("Enter a correct username and password"))
             if not self.user.is_active or self.user.authority_id is None:
                 raise forms.ValidationError(_("This account cannot sign in. Ask your electoral services manager."))

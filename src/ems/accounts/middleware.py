@@ -18,7 +18,7 @@ class TwoFactorEnforcementMiddleware:
         if (
             user.is_authenticated
             and getattr(user, "requires_two_factor", False)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and not request.path.startswith(_ALLOWED_PREFIXES)
         ):
             return redirect("accounts:two-factor")

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .roles import Permission, Role, TWO_FACTOR_ROLES, role_has
+from .roles import TWO_FACTOR_ROLES, Permission, Role, role_has
 
 
 class User(AbstractUser):

@@ -48,7 +48,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.CANVASSER: frozenset({P.VIEW_DASHBOARD, P.VIEW_CANVASS}),
     Role.POLL_STAFF: frozenset({P.VIEW_DASHBOARD, P.VIEW_ELECTIONS}),
     Role.AUDITOR: _READ | {P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS},
-    Role.ADMINISTRATOR: frozenset({P.VIEW_DASHBOARD, P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS, P.RUN_JOBS, P.MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset(
+        {P.VIEW_DASHBOARD, P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS, P.RUN_JOBS, P.MANAGE_USERS}
+    ),
 }
 
 # Roles that must use TOTP two-factor authentication before seeing anything.

@@ -22,7 +22,9 @@ from .models import User
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/dashboard/"
 
@@ -38,10 +40,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user.requires_two_factor:
             return redirect(f"/account/two-factor/?next={_safe_next(request)}")
         return redirect(_safe_next(request))
+    if form.credentials_rejected:
+        known = User.objects.filter(username=form.cleaned_data.get("username", "")).select_related("authority").first()
+        services.user_record_failed_sign_in(
+            username=form.cleaned_data.get("username", ""), authority=known.authority if known else None
+        )
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "error_list": error_list(form) if form.is_bound else [], "field_error": field_error, "next": _safe_next(request), "title": _("Sign in")},
+        {
+            "form": form,
+            "error_list": error_list(form) if form.is_bound else [],
+            "field_error": field_error,
+            "next": _safe_next(request),
+            "title": _("Sign in"),
+        },
     )
 
 

@@ -14,7 +14,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be changed.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be deleted.")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -36,9 +36,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=200, help_text="Username at the time, or 'system'.")
-    authority = models.ForeignKey(
-        "core.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    authority = models.ForeignKey("core.Authority", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -58,6 +56,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["authority", "occurred_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AuditImmutableError("Audit events cannot be changed.")
@@ -65,6 +66,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be deleted.")
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"

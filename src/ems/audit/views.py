@@ -33,7 +33,12 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        filters = {"object_type": data["object_type"], "object_id": data["object_id"], "username": data["user"], "day": data["day"]}
+        filters = {
+            "object_type": data["object_type"],
+            "object_id": data["object_id"],
+            "username": data["user"],
+            "day": data["day"],
+        }
     return form, selectors.audit_events_for_user(request.user, **filters)
 
 
@@ -81,6 +86,9 @@ def _rows(events: Any) -> Iterator[list[Any]]:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     _form, events = _filtered(request)
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in _rows(events.order_by("occurred_at", "id"))), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _rows(events.order_by("occurred_at", "id"))),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response

@@ -37,7 +37,7 @@ def environment(**options: Any) -> Environment:
     )
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     options["autoescape"] = True
-    env = Environment(**options)
+    env = Environment(**options)  # noqa: S701 - autoescape is forced on just above
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         {

@@ -10,9 +10,10 @@ def error_list(form: forms.Form) -> list[dict[str, str]]:
     items: list[dict[str, str]] = []
     for error in form.non_field_errors():
         items.append({"text": str(error), "href": "#main-content"})
-    for name, field in form.fields.items():
+    for name in form.fields:
         for error in form.errors.get(name, []):
-            items.append({"text": str(error), "href": f"#{form.auto_id % name if form.auto_id else name}"})
+            anchor = form.auto_id % name if isinstance(form.auto_id, str) else name
+            items.append({"text": str(error), "href": f"#{anchor}"})
     return items
 
 

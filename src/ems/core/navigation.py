@@ -34,6 +34,7 @@ AREAS: tuple[Area, ...] = (
     Area("audit", "Audit", Permission.VIEW_AUDIT, "audit:list", "Every change, by record, user and day"),
 )
 
+
 def area_href(area: Area) -> str:
     return reverse(area.url_name or f"core:area-{area.slug}")
 
@@ -44,7 +45,7 @@ def service_navigation(request: HttpRequest, current: str = "") -> list[dict[str
         return []
     items = []
     for area in AREAS:
-        if not user.has_ems_permission(area.permission):  # type: ignore[union-attr]
+        if not user.has_ems_permission(area.permission):
             continue
         items.append({"href": area_href(area), "text": area.label, "active": area.slug == current})
     return items

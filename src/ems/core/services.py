@@ -31,5 +31,7 @@ def authority_create(
     authority = Authority.objects.create(
         name=name, gss_code=gss_code, nation=nation, authority_type=authority_type, ero_body=ero_body
     )
-    audit_record(actor=acting_user, authority=authority, action="authority.create", obj=authority, after=snapshot(authority))
+    audit_record(
+        actor=acting_user, authority=authority, action="authority.create", obj=authority, after=snapshot(authority)
+    )
     return authority

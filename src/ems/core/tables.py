@@ -27,7 +27,7 @@ class Table:
 
 
 def _query(request: HttpRequest, **changes: Any) -> str:
-    params = {k: v for k, v in request.GET.items()}
+    params = dict(request.GET.items())
     params.update({k: str(v) for k, v in changes.items()})
     return "?" + urlencode(params)
 
@@ -57,10 +57,10 @@ def build_table(
             header["aria_sort"] = ("descending" if descending else "ascending") if is_current else "none"
         headers.append(header)
 
-    items = []
+    items: list[dict[str, Any]] = []
     if paginator.num_pages > 1:
         for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-            if number == Paginator.ELLIPSIS:
+            if not isinstance(number, int):  # the ellipsis marker
                 items.append({"ellipsis": True})
             else:
                 items.append({"number": number, "href": _query(request, page=number), "current": number == page.number})

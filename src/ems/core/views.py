@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from ems.accounts.decorators import permission_required, public
@@ -36,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def area_view(area: Area) -> Callable[[HttpRequest], HttpResponse]:
+def area_view(area: Area) -> Callable[..., HttpResponseBase]:
     """The placeholder page of an area that is not built yet, guarded by the area's permission."""
 
     @permission_required(area.permission)
@@ -59,11 +60,23 @@ def _error(request: HttpRequest, status: int, title: str, body: str) -> HttpResp
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "There is a problem with the request", "The request could not be understood. Check the address or form and try again.")
+    return _error(
+        request,
+        400,
+        "There is a problem with the request",
+        "The request could not be understood. Check the address or form and try again.",
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "You do not have access to this page", str(exception) if exception and str(exception) else "Your role does not allow this. Ask your electoral services manager if you need it.")
+    return _error(
+        request,
+        403,
+        "You do not have access to this page",
+        str(exception)
+        if exception and str(exception)
+        else "Your role does not allow this. Ask your electoral services manager if you need it.",
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -71,10 +84,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "Sorry, there is a problem with the service", "Try again later. The problem has been logged.")
+    return _error(
+        request, 500, "Sorry, there is a problem with the service", "Try again later. The problem has been logged."
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(
-        request, 403, "Your form has expired", "The page was open too long or cookies are blocked. Go back, reload the page and try again."
+        request,
+        403,
+        "Your form has expired",
+        "The page was open too long or cookies are blocked. Go back, reload the page and try again.",
     )

@@ -38,7 +38,9 @@ class PollingDistrict(AuthorityScopedModel):
     code = models.CharField(max_length=10)
     name = models.CharField(max_length=200)
     ward = models.ForeignKey(ElectoralArea, on_delete=models.PROTECT, related_name="polling_districts")
-    parish = models.ForeignKey(ElectoralArea, null=True, blank=True, on_delete=models.PROTECT, related_name="parish_polling_districts")
+    parish = models.ForeignKey(
+        ElectoralArea, null=True, blank=True, on_delete=models.PROTECT, related_name="parish_polling_districts"
+    )
     polling_place = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -21,7 +21,9 @@ class JobKind:
 _KINDS: dict[str, JobKind] = {}
 
 
-def register_job(name: str, label: str, queue: str = "default") -> Callable[[Callable[[JobContext], None]], Callable[[JobContext], None]]:
+def register_job(
+    name: str, label: str, queue: str = "default"
+) -> Callable[[Callable[[JobContext], None]], Callable[[JobContext], None]]:
     def decorate(handler: Callable[[JobContext], None]) -> Callable[[JobContext], None]:
         _KINDS[name] = JobKind(name=name, label=label, handler=handler, queue=queue)
         return handler

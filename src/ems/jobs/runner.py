@@ -33,11 +33,13 @@ class JobContext:
 
     @property
     def params(self) -> dict[str, Any]:
-        return self.job.params
+        params: dict[str, Any] = self.job.params
+        return params
 
     @property
     def checkpoint(self) -> dict[str, Any]:
-        return self.job.checkpoint
+        checkpoint: dict[str, Any] = self.job.checkpoint
+        return checkpoint
 
     def set_total(self, total: int, stage: str = "") -> None:
         self.job.total = total

@@ -27,7 +27,12 @@ def _enqueue(job: JobRun) -> None:
 
 @transaction.atomic
 def job_start(
-    *, acting_user: User | None, authority: Authority, kind: str, params: dict[str, Any] | None = None, enqueue: bool = True
+    *,
+    acting_user: User | None,
+    authority: Authority,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    enqueue: bool = True,
 ) -> JobRun:
     """Create a JobRun and (after commit) hand it to the task worker."""
     get_kind(kind)  # refuse unknown kinds before writing anything
@@ -37,7 +42,9 @@ def job_start(
         params=params or {},
         created_by=acting_user if acting_user is not None and acting_user.pk else None,
     )
-    audit_record(actor=acting_user, authority=authority, action="job.start", obj=job, after={"kind": kind, "params": job.params})
+    audit_record(
+        actor=acting_user, authority=authority, action="job.start", obj=job, after={"kind": kind, "params": job.params}
+    )
     if enqueue:
         transaction.on_commit(lambda: _enqueue(job))
     return job
@@ -51,6 +58,13 @@ def jobs_requeue_stale() -> list[int]:
         JobRun.objects.select_for_update(skip_locked=True).filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
     )
     for job in stale:
-        audit_record(actor=None, authority=job.authority, action="job.resume", obj=job, before={"done": job.done}, reason="Worker stopped; resuming from checkpoint")
+        audit_record(
+            actor=None,
+            authority=job.authority,
+            action="job.resume",
+            obj=job,
+            before={"done": job.done},
+            reason="Worker stopped; resuming from checkpoint",
+        )
         transaction.on_commit(lambda job=job: _enqueue(job))  # type: ignore[misc]
     return [job.pk for job in stale]

@@ -31,7 +31,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.VIEW_JOBS)
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.job_for_user(request.user, job_id)
-    return render(request, "jobs/detail.html", {"job": job, "title": _("Job %(id)s") % {"id": job.pk}, "current": "jobs"})
+    return render(
+        request, "jobs/detail.html", {"job": job, "title": _("Job %(id)s") % {"id": job.pk}, "current": "jobs"}
+    )
 
 
 @permission_required(Permission.VIEW_JOBS)

@@ -35,7 +35,9 @@ class Property(AuthorityScopedModel):
     northing = models.FloatField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    polling_district = models.ForeignKey(PollingDistrict, null=True, blank=True, on_delete=models.PROTECT, related_name="properties")
+    polling_district = models.ForeignKey(
+        PollingDistrict, null=True, blank=True, on_delete=models.PROTECT, related_name="properties"
+    )
     status = models.CharField(max_length=20, choices=PropertyStatus.choices, default=PropertyStatus.RESIDENTIAL)
     walk_order = models.PositiveIntegerField(default=0)
 
@@ -97,7 +99,9 @@ class Elector(AuthorityScopedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["polling_district", "elector_number", "elector_suffix"], name="uniq_elector_number"),
+            models.UniqueConstraint(
+                fields=["polling_district", "elector_number", "elector_suffix"], name="uniq_elector_number"
+            ),
         ]
         indexes = [models.Index(fields=["authority", "surname", "first_names"])]
 

@@ -2,9 +2,9 @@
 
 import pytest
 from django.test import Client
-from support.urls import World, admin_routes, project_routes
 
 from ems.accounts.roles import ROLE_PERMISSIONS, Role
+from support.urls import World, admin_routes, project_routes
 
 # Views that only accept POST answer GET with 405; their permission is still enforced on POST.
 POST_ONLY = {"accounts:sign-out"}
@@ -85,4 +85,4 @@ def test_no_staff_role_reaches_the_django_admin(role, authority_a, make_user, cl
 def test_two_factor_roles_are_the_senior_ones():
     from ems.accounts.roles import TWO_FACTOR_ROLES
 
-    assert TWO_FACTOR_ROLES == {Role.ERO, Role.DEPUTY_ERO, Role.RETURNING_OFFICER, Role.MANAGER, Role.ADMINISTRATOR}
+    assert {Role.ERO, Role.DEPUTY_ERO, Role.RETURNING_OFFICER, Role.MANAGER, Role.ADMINISTRATOR} == TWO_FACTOR_ROLES

@@ -2,14 +2,13 @@
 
 import base64
 import re
-
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,7 +37,9 @@ def test_two_factor_roles_cannot_reach_anything_until_verified(role, authority_a
         blocked = client.get(url)
         assert blocked.status_code == 302 and blocked["Location"] == "/account/two-factor/", url
 
-    wrong = client.post("/account/two-factor/", {"token": "000000" if current_code(user.totpdevice_set.get()) != "000000" else "111111"})
+    wrong = client.post(
+        "/account/two-factor/", {"token": "000000" if current_code(user.totpdevice_set.get()) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200
     assert b"There is a problem" in wrong.content and b"The code is not correct" in wrong.content
 
@@ -46,7 +47,9 @@ def test_two_factor_roles_cannot_reach_anything_until_verified(role, authority_a
     assert b"Too many wrong codes" in throttled.content  # django-otp throttles after a failure
 
     with time_machine.travel(timezone.now() + timedelta(seconds=90)):
-        ok = client.post("/account/two-factor/", {"token": current_code(user.totpdevice_set.get()), "next": "/dashboard/"})
+        ok = client.post(
+            "/account/two-factor/", {"token": current_code(user.totpdevice_set.get()), "next": "/dashboard/"}
+        )
         assert ok.status_code == 302 and ok["Location"] == "/dashboard/"
         assert client.get("/dashboard/").status_code == 200
     assert AuditEvent.objects.filter(actor=user, action="user.sign_in.two_factor").exists()
@@ -100,6 +103,8 @@ def test_wrong_password_shows_error_summary_and_is_audited_by_axes(authority_a, 
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert b"Enter a correct username and password" in response.content
+    failed = AuditEvent.objects.get(action="user.sign_in.failed")
+    assert failed.object_id == user.username and failed.authority == authority_a and failed.actor is None
     empty = Client().post("/account/sign-in/", {})
     assert b"Enter your username" in empty.content and b"Enter your password" in empty.content
 
@@ -131,7 +136,9 @@ def test_sign_out_is_audited_and_ends_the_session(authority_a, make_user, client
 @pytest.mark.django_db
 def test_next_parameter_cannot_redirect_off_site(authority_a, make_user):
     user = make_user(Role.OFFICER, authority_a, with_device=False)
-    response = Client().post("/account/sign-in/?next=https://evil.example/", {"username": user.username, "password": PASSWORD})
+    response = Client().post(
+        "/account/sign-in/?next=https://evil.example/", {"username": user.username, "password": PASSWORD}
+    )
     assert response["Location"] == "/dashboard/"
 
 

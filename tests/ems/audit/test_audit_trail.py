@@ -34,7 +34,12 @@ def _service_calls(authority, officer):
 
         from django.utils import timezone
 
-        JobRun.objects.create(authority=authority, kind="test.noop", state=JobState.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1))
+        JobRun.objects.create(
+            authority=authority,
+            kind="test.noop",
+            state=JobState.RUNNING,
+            heartbeat_at=timezone.now() - timedelta(hours=1),
+        )
         return job_services.jobs_requeue_stale()
 
     return {
@@ -44,7 +49,9 @@ def _service_calls(authority, officer):
         "ems.accounts.services.user_create": lambda: account_services.user_create(
             acting_user=officer, authority=authority, username="new-user", password="x" * 14, role=Role.CANVASSER
         ),
-        "ems.accounts.services.user_record_sign_in": lambda: account_services.user_record_sign_in(user=officer, two_factor=False),
+        "ems.accounts.services.user_record_sign_in": lambda: account_services.user_record_sign_in(
+            user=officer, two_factor=False
+        ),
         "ems.accounts.services.user_record_sign_out": lambda: account_services.user_record_sign_out(user=officer),
         "ems.accounts.services.user_record_failed_sign_in": lambda: account_services.user_record_failed_sign_in(
             username="nobody", authority=authority
@@ -97,7 +104,9 @@ def test_audit_row_rolls_back_with_the_change(authority_a, officer):
     before = AuditEvent.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
         # Same GSS code twice: the second create fails, and its audit row must go with it.
-        core_services.authority_create(acting_user=officer, name="Dup", gss_code="E07000001", nation="ENG", authority_type="NMD")
+        core_services.authority_create(
+            acting_user=officer, name="Dup", gss_code="E07000001", nation="ENG", authority_type="NMD"
+        )
     assert AuditEvent.objects.count() == before
 
 
@@ -128,7 +137,9 @@ def test_orm_refuses_to_change_or_delete_audit_events(authority_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("statement", ["UPDATE audit_auditevent SET reason = 'tampered'", "DELETE FROM audit_auditevent"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_auditevent SET reason = 'tampered'", "DELETE FROM audit_auditevent"]
+)
 def test_database_trigger_refuses_raw_sql_changes(authority_a, statement):
     assert AuditEvent.objects.exists()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
@@ -157,7 +168,9 @@ def test_diff_lists_only_changed_fields():
 def test_audit_pages_filter_by_record_user_and_day_and_export(authority_a, make_user, client_for):
     manager = make_user(Role.MANAGER, authority_a)
     client = client_for(manager)
-    account_services.user_create(acting_user=manager, authority=authority_a, username="filterme", password="x" * 14, role=Role.CANVASSER)
+    account_services.user_create(
+        acting_user=manager, authority=authority_a, username="filterme", password="x" * 14, role=Role.CANVASSER
+    )
 
     page = client.get("/audit/", {"user": manager.username})
     assert page.status_code == 200

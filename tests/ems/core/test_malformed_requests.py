@@ -2,9 +2,9 @@
 
 import pytest
 from django.test import Client
-from support.urls import World
 
 from ems.accounts.roles import Role
+from support.urls import World
 
 JUNK_QUERIES = [
     "page=abc",
@@ -66,7 +66,9 @@ def test_no_url_answers_500_to_malformed_input(authority_a, make_user, client_fo
                     checked += 1
                     if response.status_code >= 500:
                         failures.append(f"{who} POST {path} {list(body)} -> {response.status_code}")
-                response = client.generic("PUT", path, b"\xff\xfe not form data", content_type="application/octet-stream")
+                response = client.generic(
+                    "PUT", path, b"\xff\xfe not form data", content_type="application/octet-stream"
+                )
                 if response.status_code >= 500:
                     failures.append(f"{who} PUT {path} -> {response.status_code}")
     assert checked > 100

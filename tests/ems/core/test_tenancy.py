@@ -1,12 +1,12 @@
 """Tenancy isolation: a user of authority A cannot reach any record of authority B by any URL."""
 
 import pytest
-from support.urls import World
 
 from ems.accounts.roles import Role
 from ems.audit.models import AuditEvent
 from ems.audit.selectors import audit_events_for_user
 from ems.jobs.selectors import jobs_for_user
+from support.urls import World
 
 
 @pytest.fixture
@@ -23,7 +23,9 @@ def test_user_of_a_gets_404_for_every_url_pointing_at_b(worlds, make_user, clien
         if not route.params:
             continue
         response = client.get(url)
-        assert response.status_code == 404, f"{url} ({route.name}) answered {response.status_code} for another authority"
+        assert response.status_code == 404, (
+            f"{url} ({route.name}) answered {response.status_code} for another authority"
+        )
         assert b"BETAMARK" not in response.content
 
 
@@ -32,7 +34,7 @@ def test_no_page_of_a_shows_b_data(worlds, make_user, client_for):
     world_a, world_b = worlds
     client = client_for(make_user(Role.MANAGER, world_a.authority))
     seen_own = False
-    for route, url in world_a.urls():
+    for _route, url in world_a.urls():
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"BETAMARK" not in body, f"{url} leaked authority B data"

@@ -14,7 +14,7 @@ from ems.jobs.models import JobRun, JobState, ScheduleState
 from ems.jobs.registry import register_job
 
 
-class SimulatedKill(BaseException):  # noqa: N818 - models SIGKILL: not an Exception, nothing catches it
+class SimulatedKill(BaseException):
     """Stands for the worker process dying: it escapes every ``except Exception``."""
 
 
@@ -84,9 +84,9 @@ def test_killed_job_resumes_from_its_checkpoint_without_repeating_work(authority
     assert services.jobs_requeue_stale() == []
     assert runner.execute(job.pk) == JobState.RUNNING
     # ...but once the heartbeat is stale, the scheduler's sweep resumes it.
-    with time_machine.travel(timezone.now() + runner.STALE_AFTER + timedelta(seconds=5)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.jobs_requeue_stale() == [job.pk]
+    later = timezone.now() + runner.STALE_AFTER + timedelta(seconds=5)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert services.jobs_requeue_stale() == [job.pk]
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED
     assert job.attempts == 2
@@ -97,7 +97,9 @@ def test_killed_job_resumes_from_its_checkpoint_without_repeating_work(authority
 
 @pytest.mark.django_db
 def test_takeover_claims_a_job_even_with_a_fresh_heartbeat(authority_a):
-    job = services.job_start(acting_user=None, authority=authority_a, kind="test.units", params={"units": 4, "kill_at": 2}, enqueue=False)
+    job = services.job_start(
+        acting_user=None, authority=authority_a, kind="test.units", params={"units": 4, "kill_at": 2}, enqueue=False
+    )
     with pytest.raises(SimulatedKill):
         runner.execute(job.pk)
     assert runner.execute(job.pk, takeover=True) == JobState.SUCCEEDED
@@ -106,7 +108,9 @@ def test_takeover_claims_a_job_even_with_a_fresh_heartbeat(authority_a):
 
 @pytest.mark.django_db
 def test_finished_jobs_are_not_run_again(authority_a):
-    job = services.job_start(acting_user=None, authority=authority_a, kind="test.units", params={"units": 2}, enqueue=False)
+    job = services.job_start(
+        acting_user=None, authority=authority_a, kind="test.units", params={"units": 2}, enqueue=False
+    )
     assert runner.execute(job.pk) == JobState.SUCCEEDED
     assert runner.execute(job.pk, takeover=True) == JobState.SUCCEEDED
     assert AuditEvent.objects.filter(action="test.unit").count() == 2
@@ -128,7 +132,9 @@ def test_scheduler_enqueues_each_recurring_task_once_per_interval(django_capture
 @pytest.mark.django_db
 def test_jobs_pages_show_progress_and_stop_polling_when_done(authority_a, make_user, client_for):
     client = client_for(make_user(Role.OFFICER, authority_a))
-    job = JobRun.objects.create(authority=authority_a, kind="test.units", state=JobState.RUNNING, done=250, total=1000, stage="Electors")
+    job = JobRun.objects.create(
+        authority=authority_a, kind="test.units", state=JobState.RUNNING, done=250, total=1000, stage="Electors"
+    )
     listing = client.get("/jobs/")
     assert b'<progress class="ems-progress"' in listing.content and b'value="25"' in listing.content
     fragment = client.get(f"/jobs/{job.pk}/progress/")

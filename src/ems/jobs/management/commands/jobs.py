@@ -17,12 +17,18 @@ class Command(BaseCommand):
         sub.add_parser("list", help="Show recent jobs")
         run = sub.add_parser("run", help="Run or resume a job here")
         run.add_argument("job_id", type=int)
-        run.add_argument("--takeover", action="store_true", help="Claim a job whose worker was killed, even if its heartbeat is recent")
+        run.add_argument(
+            "--takeover",
+            action="store_true",
+            help="Claim a job whose worker was killed, even if its heartbeat is recent",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for job in JobRun.objects.order_by("-id")[:50]:
-                self.stdout.write(f"{job.pk:>6}  {job.kind:<28} {job.state:<10} {job.done:>10,}/{job.total:<10,} {job.stage}")
+                self.stdout.write(
+                    f"{job.pk:>6}  {job.kind:<28} {job.state:<10} {job.done:>10,}/{job.total:<10,} {job.stage}"
+                )
             return
         job_id = options["job_id"]
         if not JobRun.objects.filter(pk=job_id).exists():
