@@ -16,6 +16,7 @@ def test_dashboard_names_the_authority_and_lists_the_areas(authority_a, make_use
     for area in AREAS:
         assert area.label in html
     assert "not available yet" in html
+    assert "Changes today" in html and "Running or queued" in html  # audit and jobs panels
 
 
 @pytest.mark.django_db
