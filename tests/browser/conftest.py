@@ -89,20 +89,23 @@ def _flush_with_audit_triggers_lifted(original: Any) -> Any:
 def _audit_triggers_allow_flush() -> Iterator[None]:
     from django.test.testcases import TransactionTestCase
 
-    original = TransactionTestCase._fixture_teardown
+    original = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009 - private, untyped
     if getattr(original, "lifted", False):
         yield
         return
-    TransactionTestCase._fixture_teardown = _flush_with_audit_triggers_lifted(original)  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", _flush_with_audit_triggers_lifted(original))  # noqa: B010
     yield
-    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", original)  # noqa: B010
 
 
 # --- Browser --------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None, live_server: Any) -> Iterator[Any]:
+    # Chromium's keep-alive connections each hold a server thread and its database connection,
+    # so the browser must close before the live server stops and the test database is dropped
+    # (otherwise PostgreSQL refuses: "database is being accessed by other users").
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}. Install it (apt-get install -y chromium) or set "
@@ -140,6 +143,7 @@ class UI:
     axe_source: str
     console_errors: list[str] = field(default_factory=list)
     csp_errors: list[str] = field(default_factory=list)
+    a11y_violations: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def url(self, path: str = "/") -> str:
@@ -149,7 +153,7 @@ class UI:
         return self.page.goto(self.url(path))
 
     def path(self) -> str:
-        return self.page.url.removeprefix(self.base_url)
+        return str(self.page.url).removeprefix(self.base_url)
 
     def shot(self, step: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -158,7 +162,11 @@ class UI:
         return target
 
     def axe(self, name: str) -> dict[str, Any]:
-        """Run axe-core on the current page; save the JSON; fail listing every violation."""
+        """Run axe-core (WCAG 2.2 A/AA rules) on the current page and save its JSON.
+
+        Violations are collected, not raised, so the journey carries on; ``assert_clean``
+        at the end of the test fails listing every one.
+        """
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             # Evaluated through the DevTools protocol, so the page's CSP does not block it.
             self.page.evaluate(self.axe_source)
@@ -167,19 +175,33 @@ class UI:
         )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / f"axe-{_slug(name)}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-        violations = results["violations"]
-        report = "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]\n"
-            + "\n".join(f"    at {n['target']}: {n.get('failureSummary', '').strip()}" for n in v["nodes"])
-            for v in violations
-        )
-        assert not violations, (
-            f"axe found {len(violations)} accessibility violation(s) on {name} ({self.path()}):\n{report}"
-        )
-        return results
+        for v in results["violations"]:
+            nodes = "\n".join(
+                f"      at {n['target']}: {' '.join(n.get('failureSummary', '').split())}" for n in v["nodes"]
+            )
+            self.a11y_violations.append(f"- {name} ({self.path()}): {v['id']} [{v['impact']}] {v['help']}\n{nodes}")
+        return dict(results)
 
-    def assert_no_csp_errors(self) -> None:
-        assert not self.csp_errors, "Content Security Policy violations in the console:\n" + "\n".join(self.csp_errors)
+    def check(self, name: str) -> None:
+        """Screenshot the page, check GOV.UK styles are applied, run axe."""
+        self.shot(name)
+        font = self.page.locator("h1").first.evaluate("el => getComputedStyle(el).fontFamily")
+        assert "GDS Transport" in font, f"GOV.UK Frontend styles not applied on {self.path()} (h1 font: {font})"
+        landmarks = self.page.evaluate(
+            "() => ['banner', 'main', 'contentinfo'].filter(role => !document.querySelector("
+            "role === 'banner' ? 'body > header' : role === 'main' ? 'main#main-content' : 'body > footer'))"
+        )
+        assert not landmarks, f"page {self.path()} is missing landmark(s): {landmarks}"
+        self.axe(name)
+
+    def assert_clean(self) -> None:
+        """No accessibility violations on any page checked, and no CSP errors in the console."""
+        problems = []
+        if self.a11y_violations:
+            problems.append("axe-core accessibility violations:\n" + "\n".join(self.a11y_violations))
+        if self.csp_errors:
+            problems.append("Content Security Policy violations in the console:\n" + "\n".join(self.csp_errors))
+        assert not problems, "\n\n".join(problems)
 
     # --- journeys' building blocks ---
 
@@ -197,11 +219,19 @@ class UI:
         self.page.wait_for_load_state()
 
 
-@pytest.fixture
-def ui(browser: Any, live_server: Any, axe_source: str, request: pytest.FixtureRequest) -> Iterator[UI]:
+@pytest.fixture(scope="session")
+def browser_context(browser: Any, live_server: Any) -> Iterator[Any]:
+    """One context for the run so static files stay cached; each test clears its cookies."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def ui(browser_context: Any, live_server: Any, axe_source: str, request: pytest.FixtureRequest) -> Iterator[UI]:
+    browser_context.clear_cookies()
+    page = browser_context.new_page()
     session = UI(page=page, base_url=live_server.url, test_name=request.node.name, axe_source=axe_source)
 
     def on_console(message: Any) -> None:
@@ -216,7 +246,7 @@ def ui(browser: Any, live_server: Any, axe_source: str, request: pytest.FixtureR
     try:
         yield session
     finally:
-        context.close()
+        page.close()
 
 
 # --- Data -----------------------------------------------------------------------------------
@@ -232,7 +262,7 @@ def authority(transactional_db: None) -> Any:
 
 
 @pytest.fixture
-def make_user(authority: Any) -> Any:
+def make_browser_user(authority: Any) -> Any:
     from ems.accounts.services import user_create
 
     def make(username: str, role: str) -> Any:
@@ -242,18 +272,18 @@ def make_user(authority: Any) -> Any:
 
 
 @pytest.fixture
-def ero(make_user: Any) -> Any:
+def ero(make_browser_user: Any) -> Any:
     """An ERO with a confirmed authenticator app using a known key; ``ero.device`` is it."""
     from ems.accounts.services import totp_device_create_confirmed
 
-    user = make_user("ero.jones", "ero")
+    user = make_browser_user("ero.jones", "ero")
     user.device = totp_device_create_confirmed(acting_user=None, user=user, key_hex=TOTP_KEY_HEX)
     return user
 
 
 @pytest.fixture
-def officer(make_user: Any) -> Any:
-    return make_user("officer.smith", "officer")
+def officer(make_browser_user: Any) -> Any:
+    return make_browser_user("officer.smith", "officer")
 
 
 def totp_now(device: Any) -> str:

@@ -180,3 +180,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("EMS_LOG_LEVEL", "WARNING")},
 }
+
+# Demo data creates known logins: allowed only where a settings module (or the environment) says so.
+EMS_DEMO_DATA_ALLOWED = os.environ.get("EMS_ALLOW_DEMO_DATA") == "1"

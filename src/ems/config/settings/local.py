@@ -3,3 +3,4 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
+EMS_DEMO_DATA_ALLOWED = True

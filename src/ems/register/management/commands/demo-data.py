@@ -21,6 +21,7 @@ import re
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -80,6 +81,11 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="Hand the job to the task worker instead")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.EMS_DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Refusing to load demo data under these settings (production?): it creates known logins. "
+                "Set EMS_ALLOW_DEMO_DATA=1 if you really mean it."
+            )
         electors = _whole_number("electors", str(options["electors"]), 1)
         if electors > demo.MAX_ELECTORS:
             raise CommandError(f"--electors must be at most {demo.MAX_ELECTORS:,}, not {electors:,}")
