@@ -6,4 +6,9 @@ class RegisterConfig(AppConfig):
     label = "register"
 
     def ready(self) -> None:
+        from ems.core.dashboard import register_panel
+
         from . import demo  # noqa: F401 - registers the register.demo_data job kind
+        from .dashboard import register_panel as register_dashboard_panel
+
+        register_panel(register_dashboard_panel, order=10)

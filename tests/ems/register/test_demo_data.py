@@ -372,3 +372,22 @@ def test_demo_data_is_refused_where_settings_do_not_allow_it(settings):
     with pytest.raises(CommandError, match="Refusing to load demo data"):
         call_command("demo-data", "--electors", "10")
     assert not Authority.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_register_figures_of_the_users_own_authority(client_for):
+    from django.core.management import call_command
+
+    from ems.accounts.models import User
+    from ems.register.models import AbsentVote, Elector
+
+    call_command("demo-data", "--electors", "600", "--seed", "3", "--authority", "E07000101")
+    call_command("demo-data", "--electors", "900", "--seed", "4", "--authority", "E07000102")
+    user = User.objects.get(username="officer@E07000101")
+    html = client_for(user).get("/dashboard/").content.decode()
+    postal = Elector.records.filter(
+        authority=user.authority, absent_vote__in=[AbsentVote.POSTAL, AbsentVote.POSTAL_PROXY]
+    ).count()
+    assert '<dd class="govuk-summary-list__value">600</dd>' in html
+    assert f'<dd class="govuk-summary-list__value">{postal:,}</dd>' in html
+    assert ">900<" not in html  # the other authority's electorate
