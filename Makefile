@@ -11,7 +11,6 @@ DEMO_ELECTORS ?= 20000
 DEMO_SEED ?= 2026
 DEMO_ADDR ?= 127.0.0.1:8000
 PG_URL ?= $(or $(DATABASE_URL_PG),postgresql://postgres@127.0.0.1:5432/ems)
-export DJANGO_SETTINGS_MODULE ?= ems.config.settings.local
 
 .PHONY: help install demo serve test lint typecheck checks test-sqlite test-postgres bench messages clean
 
@@ -63,12 +62,12 @@ test-sqlite: install
 	@echo "== pytest: law rules (no Django) =="
 	$(BIN)/pytest -p no:django tests/rules -q
 	@echo "== pytest: SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest --ignore=tests/rules -q
+	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(BIN)/pytest --ignore=tests/rules -q
 
 test-postgres: install
 	@if $(BIN)/python bench/pg_reachable.py "$(PG_URL)"; then \
 	  echo "== pytest: PostgreSQL ($(PG_URL)) =="; \
-	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=tests/rules -q || exit 1; \
+	  env -u DJANGO_SETTINGS_MODULE DATABASE_URL="$(PG_URL)" $(BIN)/pytest --ignore=tests/rules -q || exit 1; \
 	  echo "PostgreSQL run: done"; \
 	else \
 	  echo "PostgreSQL run: SKIPPED - no PostgreSQL reachable at $(PG_URL)"; \

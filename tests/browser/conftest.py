@@ -2,9 +2,10 @@
 
 * ``browser`` (session): one Chromium for the whole run. If Chromium is missing the tests
   FAIL with a clear message (CI installs it), they never skip.
-* ``ui`` (function): a fresh browser context (no cookies) on the ``live_server``, with a
-  console watcher for Content Security Policy errors and helpers for screenshots,
-  axe-core and signing in.
+* ``browser_context`` (session): one context, so static files stay cached between tests.
+* ``ui`` (function): a new tab with the context's cookies cleared (so signed out) on the
+  ``live_server``, with a console watcher for Content Security Policy errors and helpers
+  for screenshots, axe-core (``check``/``axe``, reported by ``assert_clean``) and signing in.
 
 Artifacts (screenshots, axe JSON) go to ``test-artifacts/browser/`` (git-ignored).
 """

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .roles import Permission
 
@@ -22,7 +23,7 @@ def permission_required(permission: Permission) -> Callable[[View], View]:
             if not user.is_authenticated:
                 return redirect(f"/account/sign-in/?next={request.path}")
             if not user.has_ems_permission(permission):
-                raise PermissionDenied(f"Your role does not allow: {permission.value}")
+                raise PermissionDenied(_("Your role does not allow you to %(action)s.") % {"action": permission.label})
             return view(request, *args, **kwargs)
 
         wrapped.ems_permission = permission  # type: ignore[attr-defined]

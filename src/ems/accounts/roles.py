@@ -22,6 +22,8 @@ class Role(models.TextChoices):
 
 
 class Permission(StrEnum):
+    """What a role may do; ``label`` completes "Your role does not allow you to …"."""
+
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_REGISTER = "view_register"
     EDIT_REGISTER = "edit_register"
@@ -34,6 +36,24 @@ class Permission(StrEnum):
     VIEW_CANVASS = "view_canvass"
     VIEW_STAFF = "view_staff"
 
+    @property
+    def label(self) -> str:
+        return _PERMISSION_LABELS[self]
+
+
+_PERMISSION_LABELS: dict[str, str] = {
+    "view_dashboard": "see the dashboard",
+    "view_register": "see the register",
+    "edit_register": "change the register",
+    "view_elections": "see elections",
+    "view_audit": "see the audit trail",
+    "export_audit": "download the audit trail",
+    "view_jobs": "see jobs",
+    "run_jobs": "start jobs",
+    "manage_users": "manage users",
+    "view_canvass": "see the canvass",
+    "view_staff": "see staff records",
+}
 
 P = Permission
 _EVERY = frozenset(Permission)

@@ -16,8 +16,7 @@ from . import selectors
 COLUMNS = [
     Column("id", _("Job"), "id"),
     Column("kind", _("Kind"), "kind"),
-    Column("state", _("State"), "state"),
-    Column("progress", _("Progress")),
+    Column("state", _("State and progress"), "state"),
     Column("created_at", _("Started"), "created_at"),
 ]
 
