@@ -117,6 +117,44 @@ def _job_seconds(database: str, url: str) -> tuple[float | None, int | None]:
     return round((finished - started).total_seconds(), 2), int(row[2])
 
 
+TABLES = ("register_property", "register_elector")
+
+
+def _baseline_seconds(database: str, url: str) -> float:
+    """Raw bulk-load time for the same rows the job wrote: the floor any generator could reach.
+
+    PostgreSQL: the rows are copied out, then ``COPY ... FROM STDIN`` into empty tables built
+    ``LIKE`` the originals (same indexes and constraints) — only the COPY FROM is timed.
+    SQLite: ``INSERT INTO copy SELECT * FROM original`` into tables with the same DDL and indexes.
+    """
+    if database == "postgresql":
+        with psycopg.connect(url) as conn:
+            dumps = {}
+            for table in TABLES:
+                with conn.cursor().copy(f"COPY {table} TO STDOUT") as copy:  # type: ignore[arg-type]
+                    dumps[table] = b"".join(bytes(chunk) for chunk in copy)
+                conn.execute(f"CREATE TABLE baseline_{table} (LIKE {table} INCLUDING ALL)")  # type: ignore[arg-type]
+            conn.commit()
+            start = time.perf_counter()
+            for table in TABLES:
+                with conn.cursor().copy(f"COPY baseline_{table} FROM STDIN") as copy:  # type: ignore[arg-type]
+                    copy.write(dumps[table])
+            conn.commit()
+            return time.perf_counter() - start
+    with sqlite3.connect(urlsplit(url).path) as conn:
+        for table in TABLES:
+            for (ddl,) in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC", (table,)
+            ).fetchall():
+                conn.execute(ddl.replace(f'"{table}"', f'"baseline_{table}"', 1).replace(' INDEX "', ' INDEX "b_', 1))
+        conn.commit()
+        start = time.perf_counter()
+        for table in TABLES:
+            conn.execute(f"INSERT INTO baseline_{table} SELECT * FROM {table}")  # noqa: S608 - fixed table names
+        conn.commit()
+        return time.perf_counter() - start
+
+
 def bench_one(database: str, size: int, seed: int, pg_url: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ems-demo-bench-") as tmp:
         tmpdir = Path(tmp)
@@ -136,6 +174,7 @@ def bench_one(database: str, size: int, seed: int, pg_url: str) -> dict[str, Any
             if code != 0:
                 raise RuntimeError(f"demo-data failed:\n{(tmpdir / 'demo.log').read_text()[-2000:]}")
             job_s, electors = _job_seconds(database, url)
+            baseline_s = _baseline_seconds(database, url)
             db_bytes = (tmpdir / "ems.sqlite3").stat().st_size if database == "sqlite" else None
         finally:
             if database == "postgresql":
@@ -148,6 +187,8 @@ def bench_one(database: str, size: int, seed: int, pg_url: str) -> dict[str, Any
         "job_s": job_s,
         "electors_per_s": round(size / wall),
         "peak_rss_mb": round(rss_kb / 1024, 1),
+        "baseline_raw_load_s": round(baseline_s, 2),
+        "job_to_raw_load_ratio": round(job_s / baseline_s, 2) if job_s else None,
         "electors_written": electors,
         "sqlite_file_mb": round(db_bytes / 1024 / 1024, 1) if db_bytes else None,
     }
@@ -191,7 +232,10 @@ def main() -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
 
-    header = f"{'database':<11}{'electors':>11}{'wall s':>9}{'job s':>9}{'electors/s':>12}{'peak RSS MB':>13}"
+    header = (
+        f"{'database':<11}{'electors':>11}{'wall s':>9}{'job s':>9}{'electors/s':>12}{'peak RSS MB':>13}"
+        f"{'raw load s':>12}{'ratio':>7}"
+    )
     print()
     print(header)
     print("-" * len(header))
@@ -199,6 +243,7 @@ def main() -> int:
         print(
             f"{r['database']:<11}{r['electors']:>11,}{r['wall_s']:>9.1f}{r['job_s'] or 0:>9.1f}"
             f"{r['electors_per_s']:>12,}{r['peak_rss_mb']:>13.1f}"
+            f"{r['baseline_raw_load_s']:>12.1f}{r['job_to_raw_load_ratio'] or 0:>7.1f}"
         )
     print(f"\nwritten to {args.output}")
     return 1 if failed else 0
