@@ -692,7 +692,7 @@ def _ensure_geography(authority: Authority, plan: Plan, actor: Any) -> dict[str,
                 name=d.name,
                 ward=wards[d.ward],
                 parish=parishes[d.parish] if d.parish is not None else None,
-                polling_place=d.polling_place,
+                polling_place_description=d.polling_place,
             )
             for d in plan.districts
             if d.code not in have

@@ -40,6 +40,27 @@ class Property(AuthorityScopedModel):
     )
     status = models.CharField(max_length=20, choices=PropertyStatus.choices, default=PropertyStatus.RESIDENTIAL)
     walk_order = models.PositiveIntegerField(default=0)
+    # New columns carry database defaults: bulk loaders (COPY) name only the columns they fill.
+    polling_station = models.ForeignKey(
+        "geography.PollingStation", null=True, blank=True, on_delete=models.SET_NULL, related_name="properties"
+    )
+    district_override = models.BooleanField(
+        default=False, db_default=False, help_text="Allocated by hand: automatic re-allocation leaves it alone"
+    )
+    classification = models.CharField(
+        max_length=6, blank=True, default="", db_default="", help_text="AddressBase classification code, e.g. RD04"
+    )
+    usrn = models.BigIntegerField("USRN", null=True, blank=True)
+    source = models.CharField(
+        max_length=30,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Where the record came from (addressbase, dtf, …)",
+    )
+    source_updated = models.DateField(null=True, blank=True, help_text="Last update date in the source gazetteer")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="No longer in the gazetteer")
+    notes = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         verbose_name_plural = "properties"
