@@ -85,6 +85,19 @@ class AbsentVote(models.TextChoices):
     POSTAL_PROXY = "postal_proxy", "Postal proxy"
 
 
+class Nationality(models.TextChoices):
+    """Nationality category as it bears on the franchise (registration.md §1.3–1.4)."""
+
+    UNKNOWN = "", "Not recorded"
+    BRITISH = "british", "British"
+    IRISH = "irish", "Irish"
+    COMMONWEALTH = "commonwealth", "Qualifying Commonwealth citizen"
+    EU_QUALIFYING = "eu_qualifying", "Qualifying EU citizen (treaty state)"
+    EU_RETAINED = "eu_retained", "EU citizen with retained rights"
+    EU_OTHER = "eu_other", "Other EU citizen"
+    FOREIGN_NATIONAL = "foreign", "Qualifying foreign national (Scotland, Wales)"
+
+
 def new_ems_elector_id() -> str:
     """Opaque, stable id, independent of the elector number (which changes at renumbering)."""
     return "E" + secrets.token_hex(10).upper()
@@ -115,16 +128,38 @@ class Elector(AuthorityScopedModel):
     special_category = models.CharField(max_length=20, choices=SpecialCategory.choices, blank=True, default="")
     absent_vote = models.CharField(max_length=20, choices=AbsentVote.choices, blank=True, default="")
     proxy_name = models.CharField(max_length=200, blank=True)
+    # Columns added after the first release carry database defaults so bulk loaders (COPY)
+    # that name only the columns they fill keep working.
+    previous_names = models.CharField(max_length=300, blank=True, default="", db_default="")
+    nationality = models.CharField(max_length=20, choices=Nationality.choices, blank=True, default="", db_default="")
+    special_category_expires = models.DateField(
+        null=True, blank=True, help_text="When the declaration (overseas, service, local connection) lapses"
+    )
+    absent_vote_from = models.DateField(null=True, blank=True)
+    absent_vote_until = models.DateField(null=True, blank=True, help_text="Postal/proxy votes last up to 3 years")
+    proxy_address = models.CharField(max_length=400, blank=True, default="", db_default="")
+    ballot_address = models.CharField(
+        max_length=400, blank=True, default="", db_default="", help_text="Where postal ballots are sent, if not home"
+    )
+    notes = models.TextField(blank=True, default="", db_default="")
+    registered_on = models.DateField(null=True, blank=True, help_text="Effective date of the addition")
+    deleted_on = models.DateField(null=True, blank=True, help_text="Effective date of the deletion")
 
     records = ElectorQuerySet.as_manager()
 
     class Meta:
         constraints = [
+            # A number belongs to one elector at a time; deleted entries give theirs up.
             models.UniqueConstraint(
-                fields=["polling_district", "elector_number", "elector_suffix"], name="uniq_elector_number"
+                fields=["polling_district", "elector_number", "elector_suffix"],
+                condition=models.Q(deleted_on__isnull=True),
+                name="uniq_elector_number",
             ),
         ]
-        indexes = [models.Index(fields=["authority", "surname", "first_names"])]
+        indexes = [
+            models.Index(fields=["authority", "surname", "first_names"]),
+            models.Index(fields=["authority", "polling_district", "elector_number", "elector_suffix"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.elector_number_display} {self.surname}"
@@ -134,3 +169,110 @@ class Elector(AuthorityScopedModel):
         code = self.polling_district.code if self.polling_district_id else "?"
         suffix = f"/{self.elector_suffix}" if self.elector_suffix else ""
         return f"{code}-{self.elector_number}{suffix}"
+
+
+class FranchiseMarker(models.Model):
+    """A franchise marker printed against an entry, as reference data with validity dates.
+
+    The marker set is configuration, not code (registration.md §1.3: "Treat the marker set as
+    configuration"); rows are seeded by migration 0004 with their sources and may be edited in
+    the admin by a system administrator.
+    """
+
+    code = models.CharField(max_length=3)
+    meaning = models.CharField(max_length=300)
+    nations = models.CharField(max_length=20, blank=True, help_text="Comma-separated ENG,WLS,SCT,NIR; blank = all")
+    poll_types = models.JSONField(
+        default=list, blank=True, help_text="Poll types the entry may vote at, e.g. ['local', 'pcc']"
+    )
+    published = models.BooleanField(default=True, help_text="Printed on the published register")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["code", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "nations", "valid_from"], name="uniq_marker_code_from")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.meaning}"
+
+
+class NoticeKind(models.TextChoices):
+    REVISED = "revised", "Revised register"
+    MONTHLY = "monthly", "Monthly notice of alteration"
+    INTERIM_ELECTION = "interim", "Interim election notice of alteration"
+    FINAL_ELECTION = "final", "Final election notice of alteration"
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Notice(AuthorityScopedModel):
+    """A publication that gives alterations legal effect: the revised register (1 December),
+    a monthly notice of alteration (RPA 1983 s.13A/13B), or an election notice for an area."""
+
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    effective_date = models.DateField(help_text="The day the alterations it publishes take effect")
+    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT)
+    area = models.ForeignKey(
+        "geography.ElectoralArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Election notices apply only to the area of the election",
+    )
+    title = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+        indexes = [models.Index(fields=["authority", "effective_date"])]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} {self.effective_date:%d %B %Y}"
+
+
+class AlterationKind(models.TextChoices):
+    ADD = "add", "Addition"
+    AMEND = "amend", "Amendment"
+    DELETE = "delete", "Deletion"
+
+
+class Alteration(AuthorityScopedModel):
+    """One change to the register: the legal record from which the register at any date is rebuilt.
+
+    ``entry`` is the elector's register entry after this alteration (empty for a deletion), so
+    the register as at a date is the latest alteration per elector on or before it.
+    """
+
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="alterations")
+    polling_district = models.ForeignKey(
+        PollingDistrict,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The part of the register the entry is in (for a deletion, the part it left)",
+    )
+    kind = models.CharField(max_length=10, choices=AlterationKind.choices)
+    effective_date = models.DateField()
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="alterations")
+    entry = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        indexes = [
+            models.Index(fields=["authority", "effective_date"]),
+            models.Index(fields=["elector", "effective_date"]),
+            models.Index(fields=["polling_district", "effective_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.elector_id} on {self.effective_date}"

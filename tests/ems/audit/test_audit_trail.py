@@ -67,7 +67,78 @@ def _service_calls(authority, officer):
             acting_user=officer, authority=authority, kind="test.noop", enqueue=False
         ),
         "ems.jobs.services.jobs_requeue_stale": stale_job,
+        "ems.register.services.polling_data_import": lambda: _polling_data_import(authority, officer),
+        **_register_alteration_calls(authority, officer),
+        "ems.register.services_gazetteer.gazetteer_import": lambda: _gazetteer_import(authority, officer),
     }
+
+
+def _gazetteer_import(authority, officer):
+    from pathlib import Path
+
+    from ems.register.gazetteer import open_reader
+    from ems.register.services_gazetteer import gazetteer_import
+
+    sample = Path(__file__).resolve().parents[2] / "fixtures" / "gazetteer" / "dtf81_sample.csv"
+    return gazetteer_import(
+        acting_user=officer, authority=authority, records=open_reader(sample, "dtf"), source_name="dtf"
+    )
+
+
+def _register_alteration_calls(authority, officer):
+    import datetime as dt
+
+    from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
+    from ems.register import services_alterations as alt
+    from ems.register.models import NoticeKind
+
+    ward = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Audit ward")
+    district = PollingDistrict.objects.create(authority=authority, code="ZZ", name="Audit district", ward=ward)
+    made = {}
+
+    def add():
+        made["elector"] = alt.elector_add(
+            acting_user=officer, authority=authority, polling_district=district, first_names="A", surname="B",
+            reason="test", effective_date=dt.date(2030, 1, 2),
+        )  # fmt: skip
+
+    def notice(kind=NoticeKind.MONTHLY, day=dt.date(2030, 2, 1)):
+        made["notice"] = alt.notice_create(acting_user=officer, authority=authority, kind=kind, effective_date=day)
+        return made["notice"]
+
+    return {
+        "ems.register.services_alterations.notice_create": notice,
+        "ems.register.services_alterations.notice_publish": lambda: alt.notice_publish(
+            acting_user=officer, notice=made["notice"]
+        ),
+        "ems.register.services_alterations.elector_add": add,
+        "ems.register.services_alterations.elector_amend": lambda: alt.elector_amend(
+            acting_user=officer,
+            elector=made["elector"],
+            changes={"surname": "C"},
+            reason="test",
+            effective_date=dt.date(2030, 3, 2),
+        ),  # fmt: skip
+        "ems.register.services_alterations.register_renumber": lambda: alt.register_renumber(
+            acting_user=officer, authority=authority, notice=notice(NoticeKind.REVISED, dt.date(2030, 12, 1))
+        ),
+        "ems.register.services_alterations.elector_delete": lambda: alt.elector_delete(
+            acting_user=officer, elector=made["elector"], reason="test", effective_date=dt.date(2031, 1, 2)
+        ),
+    }
+
+
+def _polling_data_import(authority, officer):
+    from pathlib import Path
+
+    from ems.register.importers import read_polling_data
+    from ems.register.services import polling_data_import
+
+    shared = Path(__file__).resolve().parents[3].parent / "shared"
+    export = shared / "data/ems-exports/wdiv-s3-trigger-fixtures/ems-fcs.json"
+    return polling_data_import(
+        acting_user=officer, authority=authority, parsed=read_polling_data([export]), source_name=export.name
+    )
 
 
 def _public_service_functions():
@@ -79,7 +150,8 @@ def _public_service_functions():
     names = set()
     for module_info in pkgutil.walk_packages(ems.__path__, "ems."):
         # ems.audit.services is the writer itself; every other services module must audit.
-        if not module_info.name.endswith(".services") or module_info.name == "ems.audit.services":
+        leaf = module_info.name.rsplit(".", 1)[-1]
+        if not (leaf == "services" or leaf.startswith("services_")) or module_info.name == "ems.audit.services":
             continue
         module = importlib.import_module(module_info.name)
         for name, obj in inspect.getmembers(module, inspect.isfunction):
