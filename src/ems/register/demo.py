@@ -54,7 +54,17 @@ from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.registry import register_job
 from ems_rules import franchise
 
-from .models import AbsentVote, Elector, Property, PropertyStatus, SpecialCategory
+from .models import (
+    AbsentVote,
+    Alteration,
+    Elector,
+    Notice,
+    NoticeKind,
+    NoticeState,
+    Property,
+    PropertyStatus,
+    SpecialCategory,
+)
 
 if TYPE_CHECKING:
     from ems.core.models import Authority
@@ -699,6 +709,15 @@ def _ensure_geography(authority: Authority, plan: Plan, actor: Any) -> dict[str,
         ],
         batch_size=BATCH_SIZE,
     )
+    # The demo register is the revised register of its as-at date: every entry is an addition on it.
+    if not Notice.objects.filter(authority=authority, kind=NoticeKind.REVISED, effective_date=plan.as_at).exists():
+        Notice.objects.create(
+            authority=authority,
+            kind=NoticeKind.REVISED,
+            effective_date=plan.as_at,
+            state=NoticeState.PUBLISHED,
+            title=f"Revised register {plan.as_at:%d %B %Y} (demo)",
+        )
     audit_record(
         actor=actor,
         authority=authority,
@@ -719,15 +738,17 @@ _ELECTOR_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows) -> None:
+def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows, as_at: dt.date) -> None:
     """Write one district's rows. Django's ``bulk_create`` spends ~0.2 ms per row building SQL,
     too slow for a million electors, so PostgreSQL uses COPY and SQLite ``executemany``;
     ``bulk_create`` remains the path for any other backend."""
     if connection.vendor == "postgresql":
         _insert_district_copy(authority.pk, district_pk, rows)
+        _insert_additions_sql(authority.pk, district_pk, as_at)
         return
     if connection.vendor == "sqlite":
         _insert_district_sqlite(authority.pk, district_pk, rows)
+        _insert_additions_sql(authority.pk, district_pk, as_at)
         return
     properties = [
         Property(authority=authority, polling_district_id=district_pk, **{c: p[c] for c in _PROPERTY_COLUMNS})
@@ -746,6 +767,81 @@ def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows)
         ],
         batch_size=BATCH_SIZE,
     )
+    from .services_alterations import _entry_of
+
+    notice = Notice.objects.get(authority=authority, kind=NoticeKind.REVISED, effective_date=as_at)
+    Alteration.objects.bulk_create(
+        [
+            Alteration(
+                authority=authority, polling_district_id=district_pk, elector=e, kind="add", effective_date=as_at,
+                notice=notice, entry=_entry_of(e), reason=DEMO_ADDITION_REASON,
+            )
+            for e in Elector.records.filter(polling_district_id=district_pk).select_related(
+                "property", "polling_district"
+            )
+        ],
+        batch_size=BATCH_SIZE,
+    )  # fmt: skip
+
+
+DEMO_ADDITION_REASON = "On the revised register (demo data)"
+
+# The entry JSON of ems.register.services_alterations._entry_of, built by the database itself so
+# a million additions cost one statement per district. Keys and value types must match it.
+_ENTRY_KEYS = (
+    ("polling_district_id", "e.polling_district_id"),
+    ("elector_number", "e.elector_number"),
+    ("elector_suffix", "e.elector_suffix"),
+    ("title", "e.title"),
+    ("first_names", "e.first_names"),
+    ("surname", "e.surname"),
+    ("date_of_birth", "e.date_of_birth"),
+    ("markers", "e.markers"),
+    ("attainer_date", "e.attainer_date"),
+    ("open_register_opt_out", "BOOL:e.open_register_opt_out"),
+    ("is_anonymous", "BOOL:e.is_anonymous"),
+    ("special_category", "e.special_category"),
+    ("property_id", "e.property_id"),
+    ("polling_district_code", "d.code"),
+    ("ems_elector_id", "e.ems_elector_id"),
+    ("address_1", "COALESCE(p.address_1, '')"),
+    ("address_2", "COALESCE(p.address_2, '')"),
+    ("address_3", "COALESCE(p.address_3, '')"),
+    ("address_4", "COALESCE(p.address_4, '')"),
+    ("address_5", "COALESCE(p.address_5, '')"),
+    ("address_6", "COALESCE(p.address_6, '')"),
+    ("postcode", "COALESCE(p.postcode, '')"),
+    ("uprn", "p.uprn"),
+)
+
+
+def _insert_additions_sql(authority_id: int, district_pk: int, as_at: dt.date) -> None:
+    """One "addition on the revised register" alteration per elector of the district, in SQL."""
+    postgres = connection.vendor == "postgresql"
+    parts = []
+    for key, expr in _ENTRY_KEYS:
+        if expr.startswith("BOOL:"):
+            column = expr[5:]
+            expr = column if postgres else f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
+        parts.append(f"'{key}', {expr}")
+    build = "jsonb_build_object" if postgres else "json_object"
+    now = "NOW()" if postgres else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM register_notice WHERE authority_id = %s AND kind = 'revised' AND effective_date = %s",
+            [authority_id, as_at],
+        )
+        notice_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO register_alteration (authority_id, polling_district_id, elector_id, kind, effective_date, "  # noqa: S608 - fixed SQL
+            "notice_id, entry, reason, created_at) "
+            "SELECT e.authority_id, e.polling_district_id, e.id, 'add', %s, %s, "
+            f"{build}({', '.join(parts)}), %s, {now} "
+            "FROM register_elector e JOIN geography_pollingdistrict d ON d.id = e.polling_district_id "
+            "LEFT JOIN register_property p ON p.id = e.property_id "
+            "WHERE e.polling_district_id = %s",
+            [as_at, notice_id, DEMO_ADDITION_REASON, district_pk],
+        )
 
 
 def _insert_district_sqlite(authority_id: int, district_pk: int, rows: DistrictRows) -> None:
@@ -840,7 +936,7 @@ def demo_data_job(context: JobContext) -> None:
         district_pk = district_pks[district.code]
 
         def work(rows: DistrictRows = rows, district_pk: int = district_pk) -> None:
-            _insert_district(authority, district_pk, rows)
+            _insert_district(authority, district_pk, rows, plan.as_at)
             audit_record(
                 actor=actor,
                 authority=authority,

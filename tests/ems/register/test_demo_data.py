@@ -391,3 +391,25 @@ def test_dashboard_shows_the_register_figures_of_the_users_own_authority(client_
     assert '<dd class="govuk-summary-list__value">600</dd>' in html
     assert f'<dd class="govuk-summary-list__value">{postal:,}</dd>' in html
     assert ">900<" not in html  # the other authority's electorate
+
+
+@pytest.mark.django_db
+def test_demo_register_is_rebuilt_exactly_from_its_alterations():
+    """The demo writes each entry's addition in SQL; it must equal what the services would record."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from ems.core.models import Authority
+    from ems.register.models import Alteration, Elector
+    from ems.register.selectors import register_as_at
+    from ems.register.services_alterations import _entry_of
+
+    call_command("demo-data", "--electors", "700", "--seed", "9", "--authority", "E07000109")
+    authority = Authority.objects.get(gss_code="E07000109")
+    assert Alteration.objects.filter(authority=authority).count() == 700
+    rebuilt = {e["ems_elector_id"]: e for e in register_as_at(authority.pk, dt.date(2025, 12, 1))}
+    assert len(rebuilt) == 700
+    assert register_as_at(authority.pk, dt.date(2025, 11, 30)) == []
+    for elector in Elector.records.filter(authority=authority).select_related("property", "polling_district"):
+        assert rebuilt[elector.ems_elector_id] == _entry_of(elector)

@@ -15,8 +15,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -130,14 +130,18 @@ _BINARY_SIGNATURES = {
 
 @dataclass
 class Table:
-    """A decoded export: header (normalised) and data rows, or a JSON document."""
+    """A decoded export: header (normalised) and data rows, or a JSON document.
+
+    The rows are parsed from ``text`` each time ``records()`` is called, rather than held, so a
+    300,000-row export costs its text in memory, not a list of lists.
+    """
 
     file: str
     encoding: str
     delimiter: str  # "" for JSON
     header: tuple[str, ...] = ()
     raw_header: tuple[str, ...] = ()  # as written in the file
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, values)
+    text: str = ""
     document: Any = None  # parsed JSON
 
     def column(self, name: str) -> int | None:
@@ -145,6 +149,32 @@ class Table:
             return self.header.index(name)
         except ValueError:
             return None
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(row number, values)`` for each data row, as wide as the header.
+
+        Blank lines are skipped. A shorter row means a truncated file; a longer one is allowed
+        only if the extra values are blank (a trailing delimiter).
+        """
+        width = len(self.header)
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        try:
+            for number, record in enumerate(reader, start=1):
+                if number == 1 or not record or (len(record) == 1 and not record[0].strip()):
+                    continue
+                if len(record) < width:
+                    raise ImportFileError(
+                        self.file, f"Incomplete file: expected {width} columns on row {number}, found {len(record)}"
+                    )
+                if len(record) > width:
+                    if any(value.strip() for value in record[width:]):
+                        raise ImportFileError(
+                            self.file, f"Malformed file: expected {width} columns on row {number}, found {len(record)}"
+                        )
+                    record = record[:width]
+                yield number, record
+        except csv.Error as exc:
+            raise ImportFileError(self.file, f"Malformed CSV on row {reader.line_num}: {exc}") from exc
 
 
 @dataclass
@@ -289,43 +319,19 @@ def _read_json(text: str, file: str, encoding: str) -> Detected:
     return Detected(format=FORMAT_FCS, role=ROLE_ALL, table=table)
 
 
-def _read_table(text: str, file: str, encoding: str) -> Table:
-    """Split into records; row widths are checked later, once the header is known to be an export."""
+def _read_header(text: str, file: str, encoding: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    raw_header: list[str] = []
-    rows: list[tuple[int, list[str]]] = []
     try:
-        for number, record in enumerate(reader, start=1):
-            if number == 1:
-                raw_header = record
-                while raw_header and not raw_header[-1].strip():
-                    raw_header.pop()  # a trailing delimiter on the header line
-            elif record and (len(record) > 1 or record[0].strip()):  # blank lines are skipped
-                rows.append((number, record))
+        raw_header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
-        raise ImportFileError(file, f"Malformed CSV on row {reader.line_num}: {exc}") from exc
+        raise ImportFileError(file, f"Malformed CSV on row 1: {exc}") from exc
+    while raw_header and not raw_header[-1].strip():
+        raw_header.pop()  # a trailing delimiter on the header line
     header = tuple(normalise_header(name) for name in raw_header)
     return Table(
-        file=file, encoding=encoding, delimiter=delimiter, header=header, raw_header=tuple(raw_header), rows=rows
+        file=file, encoding=encoding, delimiter=delimiter, header=header, raw_header=tuple(raw_header), text=text
     )
-
-
-def _check_widths(table: Table) -> None:
-    """Every row as wide as the header: shorter = truncated file; longer only with blank extras."""
-    width = len(table.header)
-    for index, (number, record) in enumerate(table.rows):
-        if len(record) < width:
-            raise ImportFileError(
-                table.file, f"Incomplete file: expected {width} columns on row {number}, found {len(record)}"
-            )
-        if len(record) > width:
-            if any(value.strip() for value in record[width:]):
-                raise ImportFileError(
-                    table.file, f"Malformed file: expected {width} columns on row {number}, found {len(record)}"
-                )
-            table.rows[index] = (number, record[:width])
 
 
 def read_export(path: str | Path, name: str | None = None) -> Detected:
@@ -349,7 +355,7 @@ def detect_bytes(data: bytes, file: str) -> Detected:
     is_json_name = file.lower().endswith(".json")
     if stripped[0] in "[{":
         return _read_json(stripped, file, encoding)
-    table = _read_table(text, file, encoding)
+    table = _read_header(text, file, encoding)
     found = identify(table.header)
     if found is None:
         raw = table.raw_header
@@ -368,7 +374,9 @@ def detect_bytes(data: bytes, file: str) -> Detected:
         raise ImportFileError(
             file, f"Malformed {FORMAT_LABELS[format_]} header: missing column(s) {', '.join(missing)}"
         )
-    if not table.rows:
+    rows = 0
+    for _ in table.records():  # read it all once now, so a truncated file is refused here
+        rows += 1
+    if not rows:
         raise ImportFileError(file, "No data: the file has a header but no rows")
-    _check_widths(table)
     return Detected(format=format_, role=role, table=table)

@@ -268,7 +268,7 @@ class Collector:
 
 def _rows(detected: Detected, collect: Collector, read_row: Callable[[int, Getter], None], na: bool = False) -> None:
     table = detected.table
-    for number, record in table.rows:
+    for number, record in table.records():
         try:
             read_row(number, getter(table, record, na_is_blank=na))
         except ValueError as exc:

@@ -39,13 +39,13 @@ class ImportFileError(Exception):
         super().__init__(f"{file}: {self.problem}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DistrictRecord:
     code: str
     name: str = ""  # blank: the export does not name it (the code is used as the name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceRecord:
     """A polling place (venue)."""
 
@@ -60,7 +60,7 @@ class PlaceRecord:
     longitude: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StationRecord:
     code: str
     place_code: str
@@ -68,7 +68,7 @@ class StationRecord:
     district_code: str = ""  # blank: derived from the addresses allotted to it, if they agree
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddressRecord:
     """A residential property and its allocation."""
 
@@ -84,7 +84,7 @@ class AddressRecord:
     longitude: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skip:
     """A data row left out, with the reason.
 

@@ -167,11 +167,11 @@ def test_refusals_are_one_line_naming_the_file(data, message):
 def test_extra_filled_columns_are_malformed_but_trailing_blank_ones_are_not():
     header = b"Add1,Add2,PostCode,StationCode,UPRN,Xordinate,Yordinate\r\n"
     ok = detect_bytes(header + b"1 High St,,AB1 2CD,B1/1,10,,,,\r\n", "d.csv")
-    assert ok.table.rows == [(2, ["1 High St", "", "AB1 2CD", "B1/1", "10", "", ""])]
+    assert list(ok.table.records()) == [(2, ["1 High St", "", "AB1 2CD", "B1/1", "10", "", ""])]
     with pytest.raises(ImportFileError, match=r"Malformed file: expected 7 columns on row 3, found 9"):
         detect_bytes(header + b"1 High St,,AB1 2CD,B1/1,10,,\r\n2 High St,,AB1 2CD,B1/1,11,,,x,y\r\n", "d.csv")
 
 
 def test_rows_count_the_header_as_row_one_and_skip_blank_lines():
     data = b"Add1,PostCode,StationCode,UPRN,Xordinate\r\n\r\nA,AB1 2CD,B1/1,1,\r\n\r\nB,AB1 2CD,B1/1,2,\r\n"
-    assert [number for number, _ in detect_bytes(data, "d.csv").table.rows] == [3, 5]
+    assert [number for number, _ in detect_bytes(data, "d.csv").table.records()] == [3, 5]
