@@ -10,5 +10,6 @@ class RegisterConfig(AppConfig):
 
         from . import demo  # noqa: F401 - registers the register.demo_data job kind
         from .dashboard import register_panel as register_dashboard_panel
+        from .gazetteer import job  # noqa: F401 - registers the register.gazetteer_import job kind
 
         register_panel(register_dashboard_panel, order=10)

@@ -1,10 +1,16 @@
 """Reads of the register, always within the acting user's authority."""
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, LPad
+from django.shortcuts import get_object_or_404
 
-from .models import AbsentVote, Elector, Property
+from ems.geography.models import PollingDistrict
+
+from .models import AbsentVote, Alteration, Elector, Notice, Property, SpecialCategory
 
 
 def register_summary_for_user(user: Any) -> dict[str, int]:
@@ -50,3 +56,374 @@ def register_as_at(authority_id: int, on: Any, district_code: str | None = None)
         key=lambda e: (e.get("polling_district_code", ""), e.get("elector_number", 0), e.get("elector_suffix", 0))
     )
     return entries
+
+
+def alterations_effective_on(authority_id: int, on: Any, district_code: str | None = None) -> list[dict[str, Any]]:
+    """The changes that take effect on a date: the content of that date's notice(s) of alteration.
+
+    Deletions carry ``previous``: the entry they remove (the latest earlier entry of that elector).
+    """
+    from .models import Alteration, AlterationKind
+
+    changes = Alteration.objects.filter(authority_id=authority_id, effective_date=on).order_by("id")
+    if district_code is not None:
+        changes = changes.filter(polling_district__code=district_code)
+    out: list[dict[str, Any]] = []
+    for alteration in changes.iterator(chunk_size=2000):
+        item: dict[str, Any] = {"kind": alteration.kind, "entry": alteration.entry, "previous": None}
+        if alteration.kind == AlterationKind.DELETE:
+            earlier = (
+                Alteration.objects.filter(elector_id=alteration.elector_id, id__lt=alteration.id)
+                .exclude(kind=AlterationKind.DELETE)
+                .order_by("-effective_date", "-id")
+                .values_list("entry", flat=True)
+                .first()
+            )
+            item["previous"] = earlier or {}
+        out.append(item)
+    key = lambda i: (  # noqa: E731 - a sort key
+        (i["entry"] or i["previous"] or {}).get("polling_district_code", ""),
+        (i["entry"] or i["previous"] or {}).get("elector_number", 0),
+        (i["entry"] or i["previous"] or {}).get("elector_suffix", 0),
+    )
+    out.sort(key=key)
+    return out
+
+
+# ---- The officers' register pages ------------------------------------------------------------
+#
+# Everything below is scoped to ``user.authority_id``; an id from another authority is a 404.
+
+# An elector number as officers type it: "AA-12", "AA-12/1", "aa 12", "AA12", "1DGA-5".
+# With a separator the district code may be any letters and digits; run together with the
+# number ("AA12") the code must end in a letter, or "AB12" could not be split.
+_NUMBER_WITH_SEPARATOR = re.compile(
+    r"^(?P<code>[A-Z0-9]{1,10})\s*[-\s]\s*(?P<number>\d{1,8})(?:\s*/\s*(?P<suffix>\d{1,4}))?$"
+)
+_NUMBER_RUN_TOGETHER = re.compile(r"^(?P<code>[A-Z0-9]{0,9}[A-Z])(?P<number>\d{1,8})(?:\s*/\s*(?P<suffix>\d{1,4}))?$")
+_UPRN = re.compile(r"^\d{1,12}$")
+# UK postcodes: outward code (area, district) then inward code (sector, unit).
+_POSTCODE_FULL = re.compile(r"^(?P<outward>[A-Z]{1,2}\d[A-Z\d]?)\s*(?P<inward>\d[A-Z]{2})$")
+_POSTCODE_OUTWARD = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+MAX_TOKENS = 6
+MIN_TOKEN = 2
+
+
+@dataclass
+class ParsedQuery:
+    """What the one search box was given. ``kinds`` lists every reading that applies: "AB12"
+    is both an elector number and an outward postcode, and both are searched."""
+
+    text: str
+    kinds: list[str] = field(default_factory=list)
+    district_code: str = ""
+    number: int | None = None
+    suffix: int | None = None
+    uprn: int | None = None
+    postcode: str = ""  # full, normalised "AB1 2CD"
+    outward: str = ""
+    tokens: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0] if self.kinds else "empty"
+
+
+def parse_register_query(query: str) -> ParsedQuery:
+    text = " ".join((query or "").split())[:200]
+    parsed = ParsedQuery(text=text)
+    upper = text.upper()
+    if not upper:
+        return parsed
+    if _UPRN.match(upper):
+        parsed.kinds.append("uprn")
+        parsed.uprn = int(upper)
+        return parsed
+    match = _POSTCODE_FULL.match(upper)
+    if match:
+        parsed.kinds.append("postcode")
+        parsed.postcode = f"{match['outward']} {match['inward']}"
+        return parsed
+    match = _NUMBER_WITH_SEPARATOR.match(upper) or _NUMBER_RUN_TOGETHER.match(upper)
+    if match:
+        parsed.kinds.append("elector_number")
+        parsed.district_code = match["code"]
+        parsed.number = int(match["number"])
+        parsed.suffix = int(match["suffix"]) if match["suffix"] is not None else None
+    if _POSTCODE_OUTWARD.match(upper):
+        parsed.kinds.append("outward_postcode")
+        parsed.outward = upper
+    if parsed.kinds:
+        return parsed
+    tokens = [t for t in re.split(r"[\s,]+", text) if len(t) >= MIN_TOKEN]
+    parsed.tokens = sorted(dict.fromkeys(t.lower() for t in tokens), key=len, reverse=True)[:MAX_TOKENS]
+    if parsed.tokens:
+        parsed.kinds.append("text")
+    return parsed
+
+
+_NAME_FIELDS = ("surname", "first_names")
+_ADDRESS_FIELDS_SEARCHED = ("address_1", "address_2", "address_3")
+
+
+def _fragment_q(token: str, prefix: str = "") -> Q:
+    """One fragment anywhere in the elector's names or the first three address lines."""
+    q = Q()
+    for name in _NAME_FIELDS:
+        q |= Q(**{f"{prefix}{name}__icontains": token})
+    for name in _ADDRESS_FIELDS_SEARCHED:
+        q |= Q(**{f"{prefix}property__{name}__icontains": token})
+    return q
+
+
+def _text_search(base: QuerySet[Elector], authority_id: int, tokens: list[str]) -> QuerySet[Elector]:
+    """Every fragment must appear in the names or the address (case-insensitive).
+
+    The longest fragment drives the search through indexes: electors whose names contain it
+    UNION electors at properties whose address contains it. Each side is an OR over columns of
+    one table, which PostgreSQL answers with a BitmapOr of trigram index scans; an OR that
+    spanned the join would force a scan of the whole register. The other fragments then filter
+    that candidate set. On SQLite a surname prefix is found through the NOCASE index, and the
+    infix matches scan the authority's rows (SQLite cannot index ``LIKE '%x%'``).
+    """
+    driver, rest = tokens[0], tokens[1:]
+    by_name = Q()
+    for name in _NAME_FIELDS:
+        by_name |= Q(**{f"{name}__icontains": driver})
+    by_address = Q()
+    for name in _ADDRESS_FIELDS_SEARCHED:
+        by_address |= Q(**{f"{name}__icontains": driver})
+    named = Elector.records.filter(by_name, authority_id=authority_id).values("pk")
+    properties = Property.objects.filter(by_address, authority_id=authority_id).values("pk")
+    housed = Elector.records.filter(authority_id=authority_id, property_id__in=properties).values("pk")
+    found = base.filter(pk__in=named.union(housed))
+    for token in rest:
+        found = found.filter(_fragment_q(token))
+    return found
+
+
+def elector_search_for_user(user: Any, query: str, include_deleted: bool = False) -> QuerySet[Elector]:
+    """Electors of the user's authority matching the one search box.
+
+    What was typed decides how it is matched (``parse_register_query``): a UPRN (digits, up
+    to 12); a full postcode ("AB1 2CD", spacing and case free) or an outward code ("AB1");
+    an elector number ("AA-12", "AA-12/1", "AA12"; without a suffix every suffix of that
+    number); otherwise name and address fragments ("smi", "john smi", "church rd"). Current
+    electors only unless ``include_deleted``. Returns an unordered QuerySet (callers sort).
+    """
+    parsed = parse_register_query(query)
+    base = Elector.records.filter(authority_id=user.authority_id).select_related("polling_district", "property")
+    if not include_deleted:
+        base = base.filter(deleted_on__isnull=True)
+    if not parsed.kinds:
+        return base.none()
+    if parsed.kind == "uprn":
+        return base.filter(property__uprn=parsed.uprn)
+    if parsed.kind == "postcode":
+        compact = parsed.postcode.replace(" ", "")
+        properties = Property.objects.filter(authority_id=user.authority_id, postcode__in=[parsed.postcode, compact])
+        return base.filter(property_id__in=properties.values("pk"))
+    if parsed.kind == "text":
+        return _text_search(base, user.authority_id, parsed.tokens)
+    q = Q(pk__in=[])
+    if "elector_number" in parsed.kinds:
+        districts = PollingDistrict.objects.filter(authority_id=user.authority_id, code__iexact=parsed.district_code)
+        number = Q(polling_district_id__in=districts.values("pk"), elector_number=parsed.number)
+        if parsed.suffix is not None:
+            number &= Q(elector_suffix=parsed.suffix)
+        q |= number
+    if "outward_postcode" in parsed.kinds:
+        # Stored postcodes are upper case with one space; "AB1 " cannot match "AB12 3CD".
+        properties = Property.objects.filter(
+            authority_id=user.authority_id, postcode__startswith=f"{parsed.outward} "
+        ).values("pk")
+        q |= Q(property_id__in=properties)
+    return base.filter(q)
+
+
+def with_number_key(electors: QuerySet[Elector]) -> QuerySet[Elector]:
+    """Annotate a sortable elector number: district code, then number and suffix zero-padded."""
+    return electors.annotate(
+        number_key=Concat(
+            F("polling_district__code"),
+            Value("-"),
+            LPad(Cast("elector_number", CharField()), 8, Value("0")),
+            Value("/"),
+            LPad(Cast("elector_suffix", CharField()), 4, Value("0")),
+            output_field=CharField(),
+        )
+    )
+
+
+def elector_for_user(user: Any, elector_id: int) -> Elector:
+    return get_object_or_404(
+        Elector.records.filter(authority_id=user.authority_id).select_related(
+            "polling_district", "polling_district__ward", "property"
+        ),
+        pk=elector_id,
+    )
+
+
+def property_for_user(user: Any, property_id: int) -> Property:
+    return get_object_or_404(
+        Property.objects.filter(authority_id=user.authority_id).select_related(
+            "polling_district", "polling_district__ward", "polling_station", "polling_station__place"
+        ),
+        pk=property_id,
+    )
+
+
+def notices_for_user(user: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(authority_id=user.authority_id).annotate(alteration_count=Count("alterations"))
+
+
+def notice_for_user(user: Any, notice_id: int) -> Notice:
+    return get_object_or_404(notices_for_user(user), pk=notice_id)
+
+
+def alterations_of_elector(elector: Elector) -> QuerySet[Alteration]:
+    return (
+        Alteration.objects.filter(authority_id=elector.authority_id, elector=elector)
+        .select_related("notice", "created_by", "polling_district")
+        .order_by("-effective_date", "-id")
+    )
+
+
+def alterations_at_property(prop: Property) -> QuerySet[Alteration]:
+    """Alterations of everyone who lives or lived at a property (by their entry's property)."""
+    return (
+        Alteration.objects.filter(authority_id=prop.authority_id)
+        .filter(Q(elector__property=prop) | Q(entry__property_id=prop.pk))
+        .select_related("notice", "created_by", "elector", "elector__polling_district")
+        .order_by("-effective_date", "-id")
+    )
+
+
+def residents_of(prop: Property) -> tuple[list[Elector], list[Elector]]:
+    """Current and past residents: past = deleted here, or moved on to another address."""
+    here = list(
+        Elector.records.filter(authority_id=prop.authority_id, property=prop)
+        .select_related("polling_district")
+        .order_by("elector_number", "elector_suffix", "pk")
+    )
+    current = [e for e in here if e.deleted_on is None]
+    past = [e for e in here if e.deleted_on is not None]
+    moved_ids = (
+        Alteration.objects.filter(authority_id=prop.authority_id, entry__property_id=prop.pk)
+        .exclude(elector__property=prop)
+        .values("elector_id")
+    )
+    past += list(
+        Elector.records.filter(authority_id=prop.authority_id, pk__in=moved_ids).select_related("polling_district")
+    )
+    return current, past
+
+
+def notice_alterations(notice: Notice) -> QuerySet[Alteration]:
+    return Alteration.objects.filter(authority_id=notice.authority_id, notice=notice).select_related(
+        "elector", "elector__polling_district", "created_by"
+    )
+
+
+# Entry keys shown when an amendment changes them, in display order.
+ENTRY_LABELS = {
+    "polling_district_code": "Polling district",
+    "elector_number": "Number",
+    "elector_suffix": "Suffix",
+    "title": "Title",
+    "first_names": "First names",
+    "surname": "Surname",
+    "date_of_birth": "Date of birth",
+    "markers": "Markers",
+    "attainer_date": "Attainer date",
+    "open_register_opt_out": "Open register opt-out",
+    "is_anonymous": "Anonymous",
+    "special_category": "Special category",
+    "address_1": "Address",
+    "address_2": "Address line 2",
+    "address_3": "Address line 3",
+    "postcode": "Postcode",
+    "uprn": "UPRN",
+}
+
+
+def entry_changes(alterations: list[Alteration]) -> dict[int, list[tuple[str, Any, Any]]]:
+    """For each amendment in ``alterations``, the entry fields it changed: (label, before, after),
+    comparing its entry with the elector's previous alteration (one query for the lot)."""
+    amendments = [a for a in alterations if a.kind == "amend"]
+    if not amendments:
+        return {}
+    history: dict[int, list[Alteration]] = {}
+    for alteration in Alteration.objects.filter(elector_id__in={a.elector_id for a in amendments}).order_by(
+        "effective_date", "id"
+    ):
+        history.setdefault(alteration.elector_id, []).append(alteration)
+    out: dict[int, list[tuple[str, Any, Any]]] = {}
+    for amendment in amendments:
+        earlier = [a for a in history.get(amendment.elector_id, []) if a.pk != amendment.pk]
+        earlier = [a for a in earlier if (a.effective_date, a.pk) < (amendment.effective_date, amendment.pk)]
+        before = earlier[-1].entry if earlier else {}
+        after = amendment.entry or {}
+        out[amendment.pk] = [
+            (label, before.get(key), after.get(key))
+            for key, label in ENTRY_LABELS.items()
+            if before.get(key) != after.get(key)
+        ]
+    return out
+
+
+def register_dashboard_for_user(user: Any) -> dict[str, Any]:
+    """Current electorate (not deleted) by polling district, ward and parish, with the
+    attainers, open-register opt-outs, absent voters and special categories of each."""
+    current = Elector.records.filter(authority_id=user.authority_id, deleted_on__isnull=True)
+    measures = {
+        "electors": Count("pk"),
+        "attainers": Count("pk", filter=Q(attainer_date__isnull=False)),
+        "opted_out": Count("pk", filter=Q(open_register_opt_out=True)),
+        "postal": Count("pk", filter=Q(absent_vote__in=[AbsentVote.POSTAL, AbsentVote.POSTAL_PROXY])),
+        "proxy": Count("pk", filter=Q(absent_vote__in=[AbsentVote.PROXY, AbsentVote.POSTAL_PROXY])),
+        "special": Count("pk", filter=~Q(special_category="")),
+        "anonymous": Count("pk", filter=Q(is_anonymous=True)),
+    }
+    by_district = {
+        row["polling_district_id"]: row for row in current.values("polling_district_id").annotate(**measures)
+    }
+    totals = current.aggregate(**measures)
+    special = dict(
+        current.exclude(special_category="").values_list("special_category").annotate(n=Count("pk")).order_by()
+    )
+    districts = list(
+        PollingDistrict.objects.filter(authority_id=user.authority_id).select_related("ward", "parish").order_by("code")
+    )
+    zero = dict.fromkeys(measures, 0)
+
+    def add(into: dict[Any, dict[str, Any]], key: Any, label: str, row: dict[str, Any]) -> None:
+        target = into.setdefault(key, {"label": label, **zero})
+        for name in measures:
+            target[name] += row.get(name, 0)
+
+    district_rows, wards, parishes = [], {}, {}  # type: ignore[var-annotated]
+    for district in districts:
+        row = {**zero, **by_district.get(district.pk, {})}
+        district_rows.append({"label": f"{district.code} {district.name}", "code": district.code, **row})
+        add(wards, district.ward_id, district.ward.name, row)
+        add(parishes, district.parish_id, district.parish.name if district.parish else "Unparished", row)
+    parish_rows = sorted(parishes.values(), key=lambda r: (r["label"] == "Unparished", r["label"]))
+    return {
+        "totals": totals,
+        "special": [(label, special.get(value, 0)) for value, label in SpecialCategory.choices if value],
+        "districts": district_rows,
+        "wards": sorted(wards.values(), key=lambda r: r["label"]),
+        "parishes": parish_rows if any(d.parish_id for d in districts) else [],
+        "properties": Property.objects.filter(authority_id=user.authority_id).count(),
+    }
+
+
+def bar_chart(rows: list[dict[str, Any]], measure: str, width: int = 600) -> list[dict[str, Any]]:
+    """Bars for an inline SVG chart: each row's share of the largest value, in chart units."""
+    top = max((r[measure] for r in rows), default=0) or 1
+    return [{"label": r["label"], "value": r[measure], "length": round(width * r[measure] / top)} for r in rows]
+
+
+def districts_for_user(user: Any) -> QuerySet[PollingDistrict]:
+    return PollingDistrict.objects.filter(authority_id=user.authority_id).order_by("code")

@@ -70,7 +70,24 @@ def _service_calls(authority, officer):
         "ems.register.services.polling_data_import": lambda: _polling_data_import(authority, officer),
         **_register_alteration_calls(authority, officer),
         "ems.register.services_gazetteer.gazetteer_import": lambda: _gazetteer_import(authority, officer),
+        "ems.register.services_supply.register_import_supply": lambda: _supply_import(authority, officer),
     }
+
+
+def _supply_import(authority, officer):
+    import datetime as dt
+
+    from ems.register.importers.supply_csv import SupplyRow
+    from ems.register.services_supply import register_import_supply
+
+    row = SupplyRow(
+        row=2, district="SU", number=1, suffix=0, markers="", attainer_date=None, date_of_birth=None,
+        surname="Supply", first_names="Sam", postcode="AB1 2CD", address=("1 Road", "", "", "", "", ""),
+        uprn=999000111, anonymous=False,
+    )  # fmt: skip
+    return register_import_supply(
+        acting_user=officer, authority=authority, rows=[row], effective_date=dt.date(2031, 5, 1), source_name="t.csv"
+    )
 
 
 def _gazetteer_import(authority, officer):
@@ -118,7 +135,7 @@ def _register_alteration_calls(authority, officer):
             changes={"surname": "C"},
             reason="test",
             effective_date=dt.date(2030, 3, 2),
-        ),  # fmt: skip
+        ),
         "ems.register.services_alterations.register_renumber": lambda: alt.register_renumber(
             acting_user=officer, authority=authority, notice=notice(NoticeKind.REVISED, dt.date(2030, 12, 1))
         ),

@@ -120,14 +120,17 @@ def wgs84_point(latitude: Any, longitude: Any) -> tuple[float | None, float | No
     return lat, lng
 
 
-def getter(table: Table, record: Sequence[str], na_is_blank: bool = False) -> Getter:
-    index = {name: i for i, name in reversed(list(enumerate(table.header)))}
+def column_index(table: Table) -> dict[str, int]:
+    """Column positions by normalised name; the first of any repeated name wins."""
+    return {name: i for i, name in reversed(list(enumerate(table.header)))}
 
+
+def getter(index: dict[str, int], record: Sequence[str], na_is_blank: bool = False) -> Getter:
     def get(name: str) -> str:
         position = index.get(name)
-        if position is None or position >= len(record):
+        if position is None:
             return ""
-        value = clean(record[position])
+        value = " ".join(record[position].split())
         if na_is_blank and value.lower() == "n/a":
             return ""
         return value
@@ -268,9 +271,10 @@ class Collector:
 
 def _rows(detected: Detected, collect: Collector, read_row: Callable[[int, Getter], None], na: bool = False) -> None:
     table = detected.table
+    index = column_index(table)
     for number, record in table.records():
         try:
-            read_row(number, getter(table, record, na_is_blank=na))
+            read_row(number, getter(index, record, na_is_blank=na))
         except ValueError as exc:
             raise ImportFileError(detected.file, f"Malformed row {number}: {exc}") from exc
 
@@ -288,7 +292,7 @@ def read_xpress_dc(detected: Detected, collect: Collector) -> None:
     def read_row(row: int, get: Getter) -> None:
         code = get("polling_place_id")
         district = collect.district(get("polling_place_district_reference"))
-        if code:
+        if code and code not in collect.places:  # the first row naming a place describes it
             address = [get(f"polling_place_address_{i}") for i in range(1, 5)]
             postcode = clean_postcode(get("polling_place_postcode"))
             if not postcode:  # the "inconsistent postcodes" councils put it in address line 4 or 3
@@ -309,7 +313,7 @@ def read_xpress_dc(detected: Detected, collect: Collector) -> None:
                 )
             )
             collect.station(StationRecord(code=code, place_code=code))
-            collect.link(code, district)
+        collect.link(code, district)
         collect.address(
             row,
             get("property_urn"),
@@ -326,7 +330,7 @@ def read_xpress_weblookup(detected: Detected, collect: Collector) -> None:
     def read_row(row: int, get: Getter) -> None:
         code = get("pollingplaceid")
         district = collect.district(get("pollingdistrictreference"))
-        if code:
+        if code and code not in collect.places:
             easting, northing = grid_point(get("pollingplaceeasting"), get("pollingplacenorthing"))
             collect.place(
                 PlaceRecord(
@@ -339,7 +343,7 @@ def read_xpress_weblookup(detected: Detected, collect: Collector) -> None:
                 )
             )
             collect.station(StationRecord(code=code, place_code=code))
-            collect.link(code, district)
+        collect.link(code, district)
         number, street = get("propertynumber"), get("streetname")
         first_line = street if number in ("", "0") else f"{number} {street}"
         collect.address(row, get("uprn"), [first_line], get("postcode"), station_code=code, district_code=district)
@@ -547,7 +551,7 @@ def read_eoni(detected: Detected, collect: Collector) -> None:
 
     def read_row(row: int, get: Getter) -> None:
         code = get("prem_id")
-        if code:
+        if code and code not in collect.places:
             latitude, longitude = wgs84_point(get("prem_y_4326"), get("prem_x_4326"))
             collect.place(
                 PlaceRecord(

@@ -1,0 +1,1 @@
+"""Files made from the register for print and for other systems."""
