@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("ems.accounts.urls")),
     path("audit/", include("ems.audit.urls")),
     path("jobs/", include("ems.jobs.urls")),
+    path("register/", include("ems.register.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

@@ -22,7 +22,13 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("register", "Register", Permission.VIEW_REGISTER, None, "Properties, electors, alterations and notices"),
+    Area(
+        "register",
+        "Register",
+        Permission.VIEW_REGISTER,
+        "register:home",
+        "Properties, electors, alterations and notices",
+    ),
     Area("applications", "Applications", Permission.VIEW_REGISTER, None, "Individual electoral registration"),
     Area("absent-voting", "Absent voting", Permission.VIEW_REGISTER, None, "Postal and proxy votes"),
     Area("canvass", "Canvass", Permission.VIEW_CANVASS, None, "The annual canvass"),

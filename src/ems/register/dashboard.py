@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ems.accounts.roles import Permission
@@ -15,7 +16,7 @@ def register_panel(user: Any) -> dict[str, Any] | None:
     f = register_summary_for_user(user)
     return {
         "title": _("Register"),
-        "href": None,
+        "href": reverse("register:home"),
         "rows": [
             (_("Electors"), f"{f['electors']:,}"),
             (_("Properties"), f"{f['properties']:,}"),

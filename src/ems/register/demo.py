@@ -825,7 +825,7 @@ def _insert_additions_sql(authority_id: int, district_pk: int, as_at: dt.date) -
             expr = column if postgres else f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
         parts.append(f"'{key}', {expr}")
     build = "jsonb_build_object" if postgres else "json_object"
-    now = "NOW()" if postgres else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    now = "NOW()" if postgres else "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"  # %% escapes the driver's placeholders
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM register_notice WHERE authority_id = %s AND kind = 'revised' AND effective_date = %s",

@@ -225,20 +225,23 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         return base.filter(property_id__in=properties.values("pk"))
     if parsed.kind == "text":
         return _text_search(base, user.authority_id, parsed.tokens)
-    q = Q(pk__in=[])
+    # An elector number, an outward postcode or both ("AB12"): a UNION of indexed look-ups.
+    found: list[QuerySet[Any]] = []
+    everyone = Elector.records.filter(authority_id=user.authority_id)
     if "elector_number" in parsed.kinds:
         districts = PollingDistrict.objects.filter(authority_id=user.authority_id, code__iexact=parsed.district_code)
-        number = Q(polling_district_id__in=districts.values("pk"), elector_number=parsed.number)
+        numbered = everyone.filter(polling_district_id__in=districts.values("pk"), elector_number=parsed.number)
         if parsed.suffix is not None:
-            number &= Q(elector_suffix=parsed.suffix)
-        q |= number
+            numbered = numbered.filter(elector_suffix=parsed.suffix)
+        found.append(numbered.values("pk"))
     if "outward_postcode" in parsed.kinds:
-        # Stored postcodes are upper case with one space; "AB1 " cannot match "AB12 3CD".
+        # Stored postcodes have one space: "AB1 " cannot match "AB12 3CD".
         properties = Property.objects.filter(
-            authority_id=user.authority_id, postcode__startswith=f"{parsed.outward} "
+            authority_id=user.authority_id, postcode__istartswith=f"{parsed.outward} "
         ).values("pk")
-        q |= Q(property_id__in=properties)
-    return base.filter(q)
+        found.append(everyone.filter(property_id__in=properties).values("pk"))
+    ids = found[0] if len(found) == 1 else found[0].union(*found[1:])
+    return base.filter(pk__in=ids)
 
 
 def with_number_key(electors: QuerySet[Elector]) -> QuerySet[Elector]:

@@ -132,7 +132,8 @@ def test_other_electors_withhold_addresses_and_anonymous_details():
     assert "Other electors" in out
     body, other = out.split("Other electors")
     # Special category electors whose address is withheld: name and number, after the body, by surname.
-    for name, number in (("Bellamy, Servicia", "AB-4"), ("Carterton, Declaria", "AB-5"), ("Zephyrine, Overseasia", "AB-2")):
+    withheld = (("Bellamy, Servicia", "AB-4"), ("Carterton, Declaria", "AB-5"), ("Zephyrine, Overseasia", "AB-2"))
+    for name, number in withheld:
         assert name in other and number in other
         assert name not in body
     assert other.index("Bellamy") < other.index("Carterton") < other.index("Zephyrine")
@@ -152,8 +153,8 @@ def test_hostile_names_print_literally():
     hostile = [
         r'#import "@preview/cetz:0.3.0": *',
         r"*bold* _emph_ $x^2$ @ref <label> [link] \\back\\slash",
-        "O'Brien \"Quoted\" -- ... ~ `raw` // not a comment",
-        "#{panic(\"boom\")} #sys.inputs",
+        'O\'Brien "Quoted" -- ... ~ `raw` // not a comment',
+        '#{panic("boom")} #sys.inputs',
         "Ŵyn Ap-Siôn Ñúñez",
     ]
     entries = [entry(i + 1, surname=name, first_names=f"F{i}") for i, name in enumerate(hostile)]
@@ -207,7 +208,7 @@ def test_nobody_under_16_is_printed():
 def test_notice_of_alteration_sections():
     alterations = [
         {"kind": "add", "entry": entry(5, "Newcomer", "Nadia", markers="G")},
-        {"kind": "add", "entry": entry(6, "Anonymoustwig", "Hiddenella", is_anonymous=True, address_1="Secret Cottage")},
+        {"kind": "add", "entry": entry(6, "Anonymoustwig", "Hiddenella", is_anonymous=True, address_1="Hidden Row")},
         {"kind": "add", "entry": entry(7, "Farflung", "Olga", special_category="overseas", address_1="Far Villa")},
         {"kind": "amend", "entry": entry(8, "Renamed", "Rita"), "previous": entry(3, "Oldname", "Rita")},
         {"kind": "delete", "entry": {}, "previous": entry(9, "Departed", "Dan")},
@@ -224,12 +225,13 @@ def test_notice_of_alteration_sections():
     assert "Renamed, Rita" in amendments and "AB-8 (was AB-3)" in amendments
     assert "Departed, Dan" in deletions and "9 Church Lane" not in out
     assert re.search(r"AB-10\s+N\b", deletions)
-    for secret in ("Anonymoustwig", "Hiddenella", "Secret Cottage", "Shadowmoth", "Secretia"):
+    for secret in ("Anonymoustwig", "Hiddenella", "Hidden Row", "Shadowmoth", "Secretia"):
         assert secret not in out
 
 
 def test_notice_with_empty_sections_says_none():
-    out = text(render([], kind="notice", title="Notice of alteration", alterations=[{"kind": "add", "entry": entry(1)}]))
+    additions = [{"kind": "add", "entry": entry(1)}]
+    out = text(render([], kind="notice", title="Notice of alteration", alterations=additions))
     assert out.count("None.") == 2
 
 

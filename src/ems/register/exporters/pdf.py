@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,20 @@ ADDRESS_WITHHELD = frozenset({"overseas", "service", "local_connection"})
 # any version of the published register" [S48][S22].
 MINIMUM_PUBLISHED_AGE = 16
 
-_MONTHS = ("January February March April May June July August September October November December").split()
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _ADDRESS_FIELDS = ("address_1", "address_2", "address_3", "address_4", "address_5", "address_6", "postcode")
 _ALTERATION_SECTIONS = (("add", "Additions"), ("amend", "Amendments"), ("delete", "Deletions"))
 
@@ -181,7 +194,7 @@ def _notice_row(alteration: Mapping[str, Any], as_at: dt.date) -> list[str] | No
 
 
 def _notice_parts(
-    alterations: list[Mapping[str, Any]], names: Mapping[str, str], as_at: dt.date, district_code: str | None
+    alterations: Sequence[Mapping[str, Any]], names: Mapping[str, str], as_at: dt.date, district_code: str | None
 ) -> list[dict[str, Any]]:
     def code_of(a: Mapping[str, Any]) -> str:
         entry = a.get("entry") or {}

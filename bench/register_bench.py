@@ -1,0 +1,170 @@
+"""Register benchmarks at scale (issue: register of electors).
+
+For each database (PostgreSQL, SQLite) in a fresh database:
+  1. ``ems demo-data`` builds the source register (N electors);
+  2. register "as at" the revised-register date, in-process (``register_as_at``);
+  3. ``ems register export --kind full --format csv`` (publish the full register CSV);
+  4. ``ems register import`` of that CSV into an empty authority (time and peak RSS), and the
+     baseline: a raw PostgreSQL ``COPY`` of the same file into a staging table, in the same run;
+  5. elector search p95 over >= 1,000 varied queries (name fragment, postcode, elector number),
+     when the search selector exists.
+
+    python bench/register_bench.py [--electors 1000000] [--databases postgresql,sqlite]
+
+Writes bench/results/register.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "register.json"
+SOURCE, TARGET = "E07000998", "E07000997"
+AS_AT = "2025-12-01"
+DEFAULT_PG = os.environ.get("DATABASE_URL_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+IN_PROCESS = r"""
+import datetime as dt, json, random, statistics, sys, time
+from ems.core.models import Authority
+from ems.register.selectors import register_as_at
+authority = Authority.objects.get(gss_code=sys.argv[1])
+t = time.perf_counter(); entries = register_as_at(authority.pk, dt.date.fromisoformat(sys.argv[2]))
+out = {"as_at_s": round(time.perf_counter() - t, 2), "as_at_entries": len(entries)}
+try:
+    from ems.register.selectors import elector_search_for_user
+except ImportError:
+    elector_search_for_user = None
+if elector_search_for_user is not None:
+    from ems.accounts.models import User
+    user = User.objects.filter(authority=authority, role="officer").first()
+    rng = random.Random(7)
+    sample = rng.sample(entries, 2000)
+    queries = []
+    for e in sample[:400]:
+        queries.append(e["surname"][: rng.randint(3, 6)].lower())
+    for e in sample[400:800]:
+        queries.append(e["postcode"])
+    for e in sample[800:1200]:
+        queries.append(f'{e["polling_district_code"]}-{e["elector_number"]}')
+    for e in sample[1200:1400]:
+        queries.append(f'{e["first_names"].split()[0]} {e["surname"][:4]}')
+    times = []
+    for q in queries:
+        t = time.perf_counter(); list(elector_search_for_user(user, q)[:50]); times.append(time.perf_counter() - t)
+    times.sort()
+    out.update(search_queries=len(times), search_p50_ms=round(statistics.median(times) * 1000, 1),
+               search_p95_ms=round(times[int(len(times) * 0.95)] * 1000, 1))
+print("RESULT " + json.dumps(out))
+"""
+
+
+def _with_db(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _run(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, int, str]:
+    with log.open("w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=out, text=True)
+        stdout = proc.stdout.read() if proc.stdout else ""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd[2:5])} failed: {log.read_text()[-1500:]}")
+    return wall, usage.ru_maxrss, stdout
+
+
+def _copy_baseline(url: str, csv_path: Path) -> float:
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "CREATE TEMP TABLE supply_baseline (prefix text, number int, suffix int, markers text, dob text, "
+            "name text, postcode text, a1 text, a2 text, a3 text, a4 text, a5 text, a6 text, uprn bigint)"
+        )
+        start = time.perf_counter()
+        copy_sql = "COPY supply_baseline FROM STDIN WITH (FORMAT csv, HEADER true)"
+        with conn.cursor().copy(copy_sql) as copy, csv_path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        return time.perf_counter() - start
+
+
+def bench(database: str, electors: int, pg_url: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ems-register-bench-") as tmp:
+        tmpdir = Path(tmp)
+        name = f"ems_bench_register_{os.getpid()}"
+        url = f"sqlite:///{tmpdir / 'ems.sqlite3'}" if database == "sqlite" else _with_db(pg_url, name)
+        if database == "postgresql":
+            with psycopg.connect(_with_db(pg_url, "postgres"), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
+        env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="ems.config.settings.local", EMS_VAR_DIR=tmp)
+        ems = [sys.executable, "-m", "ems.cli"]
+        result: dict[str, Any] = {"database": database, "electors": electors}
+        try:
+            _run([*ems, "migrate", "--no-input", "-v", "0"], env, tmpdir / "migrate.log")
+            _run([*ems, "demo-data", "--electors", str(electors), "--seed", "3", "--authority", SOURCE], env,
+                 tmpdir / "demo.log")  # fmt: skip
+            _, _, out = _run([*ems, "shell", "-c", IN_PROCESS.replace("sys.argv[1]", repr(SOURCE)).replace(
+                "sys.argv[2]", repr(AS_AT))], env, tmpdir / "inproc.log")  # fmt: skip
+            line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+            result.update(json.loads(line[7:]))
+            csv_path = tmpdir / "full.csv"
+            wall, rss, _ = _run([*ems, "register", "export", "--authority", SOURCE, "--kind", "full", "--format", "csv",
+                                 "--out", str(csv_path), "--as-at", AS_AT], env, tmpdir / "export.log")  # fmt: skip
+            rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+            result.update(export_csv_s=round(wall, 2), export_rows=rows, export_peak_rss_mb=round(rss / 1024))
+            _run([*ems, "shell", "-c", (
+                "from ems.core.services import authority_create as c; "
+                f"c(acting_user=None, name='Target', gss_code='{TARGET}', nation='ENG', authority_type='NMD')"
+            )], env, tmpdir / "target.log")  # fmt: skip
+            wall, rss, out = _run([*ems, "register", "import", str(csv_path), "--authority", TARGET, "--json",
+                                   "--effective-date", "2026-01-05"], env, tmpdir / "import.log")  # fmt: skip
+            result.update(import_s=round(wall, 2), import_peak_rss_mb=round(rss / 1024), import_counts=json.loads(out))
+            if database == "postgresql":
+                baseline = _copy_baseline(url, csv_path)
+                result.update(copy_baseline_s=round(baseline, 2), import_to_copy_ratio=round(wall / baseline, 1))
+        finally:
+            if database == "postgresql":
+                with psycopg.connect(_with_db(pg_url, "postgres"), autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--electors", type=int, default=1_000_000)
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    args = parser.parse_args()
+    runs = []
+    for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        print(f"{database}: {args.electors:,} electors ...", flush=True)
+        try:
+            runs.append(bench(database, args.electors, args.pg_url))
+        except (RuntimeError, psycopg.Error) as exc:
+            print(f"  FAILED: {exc}")
+            continue
+        print("  " + json.dumps(runs[-1]))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"benchmark": "register", "timestamp": dt.datetime.now(dt.UTC).isoformat(
+        timespec="seconds"), "runs": runs}, indent=2) + "\n")  # fmt: skip
+    print(f"written to {RESULTS}")
+    return 0 if runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
