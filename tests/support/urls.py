@@ -18,7 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from ems.core.models import Authority
+from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.models import JobRun, JobState
+from ems.register import services_alterations as alterations
+from ems.register.models import Property
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -76,12 +79,41 @@ class World:
             result_files=[{"name": f"{marker}.csv", "path": result.name}],
             finished_at=timezone.now(),
         )
+        # A small register: a ward, a polling district, a property and one elector (added by the
+        # service, so there is an alteration, an audit row and a draft notice too).
+        ward = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name=f"{marker} ward")
+        self.district = PollingDistrict.objects.create(authority=authority, code="ZZ", name=marker, ward=ward)
+        self.property = Property.objects.create(
+            authority=authority,
+            uprn=990000000001,
+            address_1=f"1 {marker} Street",
+            postcode="ZZ1 1ZZ",
+            polling_district=self.district,
+        )
+        self.elector = alterations.elector_add(
+            acting_user=None,
+            authority=authority,
+            polling_district=self.district,
+            property=self.property,
+            first_names="Wendy",
+            surname=marker,
+            reason=f"World {marker}",
+        )
+        notice = self.elector.alterations.get().notice
+        assert notice is not None
+        self.notice = notice
 
     def value_for(self, route: Route, param: str) -> list[Any]:
         if param == "job_id":
             return [self.job.pk]
         if param == "index":
             return [0]
+        if param == "elector_id":
+            return [self.elector.pk]
+        if param == "property_id":
+            return [self.property.pk]
+        if param == "notice_id":
+            return [self.notice.pk]
         raise LookupError(f"Teach tests/support/urls.py how to fill <{param}> in {route.route}")
 
     def urls(self) -> list[tuple[Route, str]]:

@@ -18,7 +18,7 @@ DATE_HINT = _("For example, 27/3/2007")
 BULK_LIMIT = 5_000
 
 
-def _date(label: str, hint: Any = DATE_HINT, required: bool = False) -> forms.DateField:
+def _date(label: Any, hint: Any = DATE_HINT, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,

@@ -217,7 +217,7 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         base = base.filter(deleted_on__isnull=True)
     if not parsed.kinds:
         return base.none()
-    if parsed.kind == "uprn":
+    if parsed.kind == "uprn" and parsed.uprn is not None:
         return base.filter(property__uprn=parsed.uprn)
     if parsed.kind == "postcode":
         compact = parsed.postcode.replace(" ", "")
@@ -236,10 +236,10 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         found.append(numbered.values("pk"))
     if "outward_postcode" in parsed.kinds:
         # Stored postcodes have one space: "AB1 " cannot match "AB12 3CD".
-        properties = Property.objects.filter(
+        in_outward = Property.objects.filter(
             authority_id=user.authority_id, postcode__istartswith=f"{parsed.outward} "
         ).values("pk")
-        found.append(everyone.filter(property_id__in=properties).values("pk"))
+        found.append(everyone.filter(property_id__in=in_outward).values("pk"))
     ids = found[0] if len(found) == 1 else found[0].union(*found[1:])
     return base.filter(pk__in=ids)
 

@@ -79,7 +79,14 @@ SEARCH_KIND_LABELS = {
 
 
 def _context(request: HttpRequest, title: str, **extra: Any) -> dict[str, Any]:
-    return {"title": title, "current": "register", "field_error": field_error, "field_value": field_value, **extra}
+    return {
+        "title": title,
+        "current": "register",
+        "field_error": field_error,
+        "field_value": field_value,
+        "today": timezone.localdate(),
+        **extra,
+    }
 
 
 def field_value(form: forms.Form, name: str) -> Any:

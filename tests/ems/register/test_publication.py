@@ -206,3 +206,47 @@ def test_cli_refusal_is_a_single_line(tmp_path):
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.django_db
+def test_publish_job_writes_csv_and_pdf_per_district_with_progress(demo_authority, settings, tmp_path, client_for):
+    from ems.accounts.models import User
+    from ems.jobs import runner
+    from ems.jobs.services import job_start
+
+    settings.JOB_FILES_DIR = tmp_path
+    job = job_start(
+        acting_user=None, authority=demo_authority, kind="register.publish",
+        params={"kind": "open", "as_at": "2025-12-01"}, enqueue=False,
+    )  # fmt: skip
+    assert runner.execute(job.pk) == "succeeded"
+    job.refresh_from_db()
+    districts = demo_authority.pollingdistrict_set.count() if hasattr(demo_authority, "pollingdistrict_set") else None
+    names = [f["name"] for f in job.result_files]
+    assert any(n.endswith(".csv") for n in names) and any(n.endswith(".pdf") for n in names)
+    assert job.done == job.total and job.total >= 1
+    if districts is not None:
+        assert job.total == districts
+    csv_file = tmp_path / next(f["path"] for f in job.result_files if f["name"].endswith(".csv"))
+    rows = list(csv.reader(csv_file.open(encoding="utf-8")))
+    assert rows[0] == supply_csv.SUPPLY_COLUMNS and not any("N" in r[3] for r in rows[1:])
+    assert (tmp_path / next(f["path"] for f in job.result_files if f["name"].endswith(".pdf"))).read_bytes()[
+        :4
+    ] == b"%PDF"
+
+    officer = User.objects.get(username="officer@E07000211")
+    download = client_for(officer).get(f"/jobs/{job.pk}/files/0/")
+    assert download.status_code == 200
+
+
+@pytest.mark.django_db
+def test_publish_job_refuses_bad_parameters(authority_a):
+    from ems.jobs import runner
+    from ems.jobs.services import job_start
+
+    job = job_start(
+        acting_user=None, authority=authority_a, kind="register.publish", params={"kind": "x"}, enqueue=False
+    )
+    assert runner.execute(job.pk) == "failed"
+    job.refresh_from_db()
+    assert "kind must be one of" in job.errors[0]
