@@ -200,10 +200,10 @@ def test_officer_goes_straight_to_the_dashboard_and_cannot_see_audit(ui: UI, off
     assert h1(ui).startswith("You do not have access"), h1(ui)
     ui.check("forbidden")
 
-    service_link(ui, "Register").click()
+    service_link(ui, "Applications").click()
     ui.page.wait_for_load_state()
-    assert ui.path() == "/area/register/"
-    assert h1(ui) == "Register"
+    assert ui.path() == "/area/applications/"
+    assert h1(ui) == "Applications"
     expect(ui.page.get_by_text("This area is not available yet.")).to_be_visible()
     ui.check("area-not-available")
 

@@ -71,6 +71,44 @@ def _service_calls(authority, officer):
         **_register_alteration_calls(authority, officer),
         "ems.register.services_gazetteer.gazetteer_import": lambda: _gazetteer_import(authority, officer),
         "ems.register.services_supply.register_import_supply": lambda: _supply_import(authority, officer),
+        **_geography_calls(authority, officer),
+    }
+
+
+def _geography_calls(authority, officer):
+    import datetime as dt
+
+    from ems.geography.models import PollingDistrict
+    from ems.geography.services import boundary_set_import
+    from ems.register.models import Property
+    from ems.register.services_allocation import property_allocate, property_set_district
+
+    ring = [[-1.5, 52.0], [-1.49, 52.0], [-1.49, 52.01], [-1.5, 52.01], [-1.5, 52.0]]
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [{"properties": {"code": "GA"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}],
+    }
+
+    def set_district():
+        prop = Property.objects.create(authority=authority, uprn=424242, address_1="1 Geo Road", postcode="AB1 2CD")
+        district = PollingDistrict.objects.get(authority=authority, code="GA")
+        property_set_district(
+            acting_user=officer, property_id=prop.pk, authority=authority, district=district, reason="test"
+        )
+
+    return {
+        "ems.geography.services.boundary_set_import": lambda: boundary_set_import(
+            acting_user=officer,
+            authority=authority,
+            name="Audit set",
+            valid_from=dt.date(2026, 5, 1),
+            geojson=geojson,
+            area_type="polling_district",
+        ),
+        "ems.register.services_allocation.property_allocate": lambda: property_allocate(
+            acting_user=officer, authority=authority
+        ),
+        "ems.register.services_allocation.property_set_district": set_district,
     }
 
 
