@@ -20,7 +20,7 @@ from .conftest import UI
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GSS = "E07000321"
-DEMO_PASSWORD = "ems-demo-password"  # noqa: S105 - the documented demo login
+DEMO_PASSWORD = "ems-demo-password"  # the documented demo login
 
 
 def h1(ui: UI) -> str:

@@ -1,9 +1,11 @@
 """Reads of the register, always within the acting user's authority."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.shortcuts import get_object_or_404
@@ -27,35 +29,63 @@ def register_summary_for_user(user: Any) -> dict[str, int]:
     return figures
 
 
-def register_as_at(authority_id: int, on: Any, district_code: str | None = None) -> list[dict[str, Any]]:
-    """The register exactly as it stood on a date, rebuilt from alterations alone.
-
-    For each elector, the latest alteration effective on or before ``on`` (ties broken by the
-    order they were recorded) gives the entry; a deletion means no entry. Sorted as the
-    register is printed: by district, number and suffix.
-    """
+def _latest_entries_index(authority_id: int, on: Any, district_code: str | None) -> list[tuple[str, int, int, int]]:
+    """(district code, number, suffix, alteration id) of each entry on the register on ``on``,
+    in print order. The window runs over small columns only; the JSON entries are read later."""
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
     from .models import Alteration, AlterationKind
 
+    history = Alteration.objects.filter(authority_id=authority_id, effective_date__lte=on)
+    if district_code is not None:
+        # Only electors who were ever in this part; their latest entry may still be elsewhere.
+        history = history.filter(
+            elector_id__in=Alteration.objects.filter(
+                authority_id=authority_id, polling_district__code=district_code
+            ).values("elector_id")
+        )
     ranked = (
-        Alteration.objects.filter(authority_id=authority_id, effective_date__lte=on)
-        .annotate(
+        history.annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("elector_id")], order_by=[F("effective_date").desc(), F("id").desc()]
             )
         )
         .filter(rank=1)
-        .values_list("kind", "entry")
+        .values_list("kind", "id", "entry__polling_district_code", "entry__elector_number", "entry__elector_suffix")
     )
-    entries = [entry for kind, entry in ranked.iterator(chunk_size=5000) if kind != AlterationKind.DELETE]
-    if district_code is not None:
-        entries = [e for e in entries if e.get("polling_district_code") == district_code]
-    entries.sort(
-        key=lambda e: (e.get("polling_district_code", ""), e.get("elector_number", 0), e.get("elector_suffix", 0))
-    )
-    return entries
+    index = [
+        (str(code or ""), int(number or 0), int(suffix or 0), pk)
+        for kind, pk, code, number, suffix in ranked.iterator(chunk_size=20000)
+        if kind != AlterationKind.DELETE and (district_code is None or code == district_code)
+    ]
+    index.sort()
+    return index
+
+
+def iter_register_as_at(
+    authority_id: int, on: Any, district_code: str | None = None, chunk_size: int = 5000
+) -> Iterator[dict[str, Any]]:
+    """The register exactly as it stood on a date, rebuilt from alterations alone, streamed.
+
+    For each elector, the latest alteration effective on or before ``on`` (ties broken by the
+    order they were recorded) gives the entry; a deletion means no entry. Yields entries in the
+    order the register is printed: by district, number and suffix. Memory stays flat: only a
+    small index of the whole register is held, and entries are read ``chunk_size`` at a time.
+    """
+    from .models import Alteration
+
+    index = _latest_entries_index(authority_id, on, district_code)
+    for start in range(0, len(index), chunk_size):
+        ids = [row[3] for row in index[start : start + chunk_size]]
+        entries = dict(Alteration.objects.filter(pk__in=ids).values_list("pk", "entry"))
+        for pk in ids:
+            yield entries[pk]
+
+
+def register_as_at(authority_id: int, on: Any, district_code: str | None = None) -> list[dict[str, Any]]:
+    """``iter_register_as_at`` as a list (for tests and small districts)."""
+    return list(iter_register_as_at(authority_id, on, district_code))
 
 
 def alterations_effective_on(authority_id: int, on: Any, district_code: str | None = None) -> list[dict[str, Any]]:
@@ -193,13 +223,45 @@ def _text_search(base: QuerySet[Elector], authority_id: int, tokens: list[str]) 
     by_address = Q()
     for name in _ADDRESS_FIELDS_SEARCHED:
         by_address |= Q(**{f"{name}__icontains": driver})
-    named = Elector.records.filter(by_name, authority_id=authority_id).values("pk")
-    properties = Property.objects.filter(by_address, authority_id=authority_id).values("pk")
-    housed = Elector.records.filter(authority_id=authority_id, property_id__in=properties).values("pk")
-    found = base.filter(pk__in=named.union(housed))
+    named = _small(Elector.records.filter(by_name, authority_id=authority_id).values_list("pk", flat=True))
+    properties = _small(Property.objects.filter(by_address, authority_id=authority_id).values_list("pk", flat=True))
+    housed = _small(
+        Elector.records.filter(authority_id=authority_id, property_id__in=properties).values_list("pk", flat=True)
+    )
+    if isinstance(named, list) and isinstance(housed, list) and len(named) + len(housed) <= _small_limit():
+        found = base.filter(pk__in=sorted(set(named) | set(housed)))
+    else:
+        found = base.filter(pk__in=_elector_ids(named).union(_elector_ids(housed)))
     for token in rest:
         found = found.filter(_fragment_q(token))
     return found
+
+
+# Id sets up to this size are fetched first and passed as a list, so the final query is a
+# primary-key (or foreign-key) index look-up on both databases; beyond it the sets stay subqueries.
+# PostgreSQL takes the list as one array parameter; SQLite binds one parameter per id (its limit
+# is 32,766 since 3.32), so it gets a smaller list.
+SMALL_SET = 2_000
+SMALL_SET_POSTGRESQL = 20_000
+
+
+def _small_limit() -> int:
+    return SMALL_SET_POSTGRESQL if connection.vendor == "postgresql" else SMALL_SET
+
+
+def _small(ids: QuerySet[Any, int]) -> list[int] | QuerySet[Any, int]:
+    """The ids as a list when there are few enough (``_small_limit``), else the query itself.
+
+    Planners cannot know how few rows a trigram or LIKE match returns, and with a subquery they
+    often choose to scan the register; a literal list of ids they always look up by index.
+    """
+    limit = _small_limit()
+    got = list(ids[: limit + 1])
+    return got if len(got) <= limit else ids
+
+
+def _elector_ids(ids: list[int] | QuerySet[Any, int]) -> QuerySet[Any, Any]:
+    return Elector.records.filter(pk__in=ids).values("pk") if isinstance(ids, list) else ids.values("pk")
 
 
 def elector_search_for_user(user: Any, query: str, include_deleted: bool = False) -> QuerySet[Elector]:
@@ -217,12 +279,13 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         base = base.filter(deleted_on__isnull=True)
     if not parsed.kinds:
         return base.none()
+    properties = Property.objects.filter(authority_id=user.authority_id)
     if parsed.kind == "uprn" and parsed.uprn is not None:
-        return base.filter(property__uprn=parsed.uprn)
+        return base.filter(property_id__in=_small(properties.filter(uprn=parsed.uprn).values_list("pk", flat=True)))
     if parsed.kind == "postcode":
         compact = parsed.postcode.replace(" ", "")
-        properties = Property.objects.filter(authority_id=user.authority_id, postcode__in=[parsed.postcode, compact])
-        return base.filter(property_id__in=properties.values("pk"))
+        at = properties.filter(postcode__in=[parsed.postcode, compact]).values_list("pk", flat=True)
+        return base.filter(property_id__in=_small(at))
     if parsed.kind == "text":
         return _text_search(base, user.authority_id, parsed.tokens)
     # An elector number, an outward postcode or both ("AB12"): a UNION of indexed look-ups.
@@ -236,9 +299,7 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         found.append(numbered.values("pk"))
     if "outward_postcode" in parsed.kinds:
         # Stored postcodes have one space: "AB1 " cannot match "AB12 3CD".
-        in_outward = Property.objects.filter(
-            authority_id=user.authority_id, postcode__istartswith=f"{parsed.outward} "
-        ).values("pk")
+        in_outward = _small(properties.filter(postcode__istartswith=f"{parsed.outward} ").values_list("pk", flat=True))
         found.append(everyone.filter(property_id__in=in_outward).values("pk"))
     ids = found[0] if len(found) == 1 else found[0].union(*found[1:])
     return base.filter(pk__in=ids)

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         if kind == "notice":
             alterations = selectors.alterations_effective_on(authority.pk, as_at, district)
         else:
-            entries = selectors.register_as_at(authority.pk, as_at, district)
+            entries = selectors.iter_register_as_at(authority.pk, as_at, district)
         if options["format"] == "csv":
             with out.open("w", encoding="utf-8", newline="") as handle:
                 rows = (
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             published = (
                 [a for a in alterations if supply_csv.is_publishable(a["entry"] or a["previous"] or {}, "full", as_at)]
                 if kind == "notice"
-                else [e for e in entries if supply_csv.is_publishable(e, kind, as_at)]
+                else [e for e in entries if supply_csv.is_publishable(e, kind, as_at)]  # one district at a time
             )
             title = {"full": "Register of electors", "open": "Open register", "notice": "Notice of alteration"}[kind]
             document = pdf.render_register_pdf(
