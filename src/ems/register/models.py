@@ -258,6 +258,14 @@ class Alteration(AuthorityScopedModel):
         related_name="+",
         help_text="The part of the register the entry is in (for a deletion, the part it left)",
     )
+    from_polling_district = models.ForeignKey(
+        PollingDistrict,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For a move between parts: the part the entry left",
+    )
     kind = models.CharField(max_length=10, choices=AlterationKind.choices)
     effective_date = models.DateField()
     notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="alterations")

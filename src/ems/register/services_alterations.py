@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ems.audit.services import audit_record, snapshot
@@ -127,7 +127,8 @@ def _check_date_order(elector: Elector, date: dt.date) -> None:
 def _check_part_order(district_ids: set[int], date: dt.date) -> None:
     """Changes to a part of the register are recorded in date order: a change may not take
     effect before one already recorded for the same part (numbers would then clash in the past)."""
-    latest = Alteration.objects.filter(polling_district_id__in=district_ids).aggregate(on=Max("effective_date"))["on"]
+    touching = Q(polling_district_id__in=district_ids) | Q(from_polling_district_id__in=district_ids)
+    latest = Alteration.objects.filter(touching).aggregate(on=Max("effective_date"))["on"]
     if latest is not None and date < latest:
         raise ValidationError(
             f"This part of the register already has a change taking effect on {latest:%d %B %Y}; "
@@ -146,9 +147,11 @@ def _record(
     before: Mapping[str, Any] | None,
 ) -> Alteration:
     entry = {} if kind == AlterationKind.DELETE else _entry_of(elector)
+    left = (before or {}).get("polling_district_id")
     alteration = Alteration.objects.create(
         authority_id=elector.authority_id,
         polling_district_id=elector.polling_district_id,
+        from_polling_district_id=left if left and left != elector.polling_district_id else None,
         elector=elector,
         kind=kind,
         effective_date=date,
