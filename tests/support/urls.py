@@ -21,6 +21,7 @@ from ems.core.models import Authority
 from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.models import JobRun, JobState
 from ems.register import services_alterations as alterations
+from ems.register import services_supply_sale as supply_sale
 from ems.register.models import Property
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -102,6 +103,11 @@ class World:
         notice = self.elector.alterations.get().notice
         assert notice is not None
         self.notice = notice
+        self.supply = supply_sale.supply_request_create(
+            acting_user=None, authority=authority, recipient_name=f"{marker} Party", entitlement="political_party",
+            document="full", form="data", as_at=notice.effective_date,
+        )  # fmt: skip
+        supply_sale.supply_request_deliver(acting_user=None, request=self.supply)
 
     def value_for(self, route: Route, param: str) -> list[Any]:
         if param == "job_id":
@@ -114,6 +120,8 @@ class World:
             return [self.property.pk]
         if param == "notice_id":
             return [self.notice.pk]
+        if param == "supply_id":
+            return [self.supply.pk]
         raise LookupError(f"Teach tests/support/urls.py how to fill <{param}> in {route.route}")
 
     def urls(self) -> list[tuple[Route, str]]:

@@ -284,3 +284,45 @@ class Alteration(AuthorityScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.elector_id} on {self.effective_date}"
+
+
+class SupplyState(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    DELIVERED = "delivered", "Supplied"
+    REFUSED = "refused", "Refused"
+
+
+class SupplyRequest(AuthorityScopedModel):
+    """One request for a copy of the register, and how it was met: the supply log.
+
+    The ERO keeps a record of every supply, paid or free (registration.md §8.3 [S59]).
+    The delivery package is an AES-256 encrypted ZIP; its passphrase is shown once to the
+    officer to send separately and is never stored.
+    """
+
+    reference = models.CharField(max_length=20)
+    recipient_name = models.CharField(max_length=200)
+    recipient_organisation = models.CharField(max_length=200, blank=True)
+    recipient_email = models.EmailField(blank=True)
+    entitlement = models.CharField(max_length=40)
+    document = models.CharField(max_length=20)
+    form = models.CharField(max_length=10, default="data")
+    as_at = models.DateField()
+    district_codes = models.JSONField(default=list, blank=True, help_text="Empty: the whole register")
+    free = models.BooleanField(default=False)
+    entries = models.PositiveIntegerField(null=True, blank=True)
+    fee_pence = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=SupplyState.choices, default=SupplyState.REQUESTED)
+    notes = models.TextField(blank=True)
+    package_path = models.CharField(max_length=300, blank=True)
+    package_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["authority", "reference"], name="uniq_supply_reference")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.recipient_name}"

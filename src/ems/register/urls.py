@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_supply
 
 app_name = "register"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     path("notices/<int:notice_id>/publish/", views.notice_publish, name="notice-publish"),
     path("bulk/", views.bulk_start, name="bulk"),
     path("bulk/preview/", views.bulk_preview, name="bulk-preview"),
+    path("supply/", views_supply.supply_log, name="supply-log"),
+    path("supply/log.csv", views_supply.supply_log_csv, name="supply-log-csv"),
+    path("supply/new/", views_supply.supply_new, name="supply-new"),
+    path("supply/<int:supply_id>/", views_supply.supply_detail, name="supply"),
+    path("supply/<int:supply_id>/deliver/", views_supply.supply_deliver, name="supply-deliver"),
+    path("supply/<int:supply_id>/package/", views_supply.supply_package, name="supply-package"),
 ]

@@ -72,6 +72,35 @@ def _service_calls(authority, officer):
         "ems.register.services_gazetteer.gazetteer_import": lambda: _gazetteer_import(authority, officer),
         "ems.register.services_supply.register_import_supply": lambda: _supply_import(authority, officer),
         **_geography_calls(authority, officer),
+        **_supply_sale_calls(authority, officer),
+    }
+
+
+def _supply_sale_calls(authority, officer):
+    import datetime as dt
+
+    from ems.register import services_supply_sale as sale
+
+    made = {}
+
+    def create():
+        made["a"] = sale.supply_request_create(
+            acting_user=officer, authority=authority, recipient_name="Party", entitlement="political_party",
+            document="full", form="data", as_at=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        made["b"] = sale.supply_request_create(
+            acting_user=officer, authority=authority, recipient_name="Buyer", entitlement="any_purchaser",
+            document="open", form="data", as_at=dt.date(2026, 1, 1),
+        )  # fmt: skip
+
+    return {
+        "ems.register.services_supply_sale.supply_request_create": create,
+        "ems.register.services_supply_sale.supply_request_deliver": lambda: sale.supply_request_deliver(
+            acting_user=officer, request=made["a"]
+        ),
+        "ems.register.services_supply_sale.supply_request_refuse": lambda: sale.supply_request_refuse(
+            acting_user=officer, request=made["b"], reason="Not entitled"
+        ),
     }
 
 
