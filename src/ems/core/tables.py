@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 
 @dataclass
 class Column:
     key: str
-    label: str
+    label: str | Promise  # lazy translations are resolved when the page renders
     order_by: str | None = None  # None: not sortable
 
 
