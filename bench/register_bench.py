@@ -36,37 +36,53 @@ SOURCE, TARGET = "E07000998", "E07000997"
 AS_AT = "2025-12-01"
 DEFAULT_PG = os.environ.get("DATABASE_URL_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
-IN_PROCESS = r"""
-import datetime as dt, json, random, statistics, sys, time
+AS_AT_SCRIPT = r"""
+import datetime as dt, json, sys, time
 from ems.core.models import Authority
-from ems.register.selectors import register_as_at
+from ems.register.selectors import iter_register_as_at
 authority = Authority.objects.get(gss_code=sys.argv[1])
-t = time.perf_counter(); entries = register_as_at(authority.pk, dt.date.fromisoformat(sys.argv[2]))
-out = {"as_at_s": round(time.perf_counter() - t, 2), "as_at_entries": len(entries)}
-try:
-    from ems.register.selectors import elector_search_for_user
-except ImportError:
-    elector_search_for_user = None
-if elector_search_for_user is not None:
-    from ems.accounts.models import User
-    user = User.objects.filter(authority=authority, role="officer").first()
-    rng = random.Random(7)
-    sample = rng.sample(entries, 2000)
-    queries = []
-    for e in sample[:400]:
-        queries.append(e["surname"][: rng.randint(3, 6)].lower())
-    for e in sample[400:800]:
-        queries.append(e["postcode"])
-    for e in sample[800:1200]:
-        queries.append(f'{e["polling_district_code"]}-{e["elector_number"]}')
-    for e in sample[1200:1400]:
-        queries.append(f'{e["first_names"].split()[0]} {e["surname"][:4]}')
-    times = []
-    for q in queries:
-        t = time.perf_counter(); list(elector_search_for_user(user, q)[:50]); times.append(time.perf_counter() - t)
-    times.sort()
-    out.update(search_queries=len(times), search_p50_ms=round(statistics.median(times) * 1000, 1),
-               search_p95_ms=round(times[int(len(times) * 0.95)] * 1000, 1))
+t = time.perf_counter()
+count = sum(1 for _ in iter_register_as_at(authority.pk, dt.date.fromisoformat(sys.argv[2])))
+print("RESULT " + json.dumps({"as_at_s": round(time.perf_counter() - t, 2), "as_at_entries": count}))
+"""
+
+SEARCH_SCRIPT = r"""
+import json, random, statistics, sys, time
+from ems.accounts.models import User
+from ems.core.models import Authority
+from ems.register.models import Elector
+from ems.register.selectors import elector_search_for_user
+authority = Authority.objects.get(gss_code=sys.argv[1])
+user = User.objects.filter(authority=authority, role="officer").first()
+rng = random.Random(7)
+ids = list(Elector.records.filter(authority=authority).values_list("pk", flat=True))
+sample = list(Elector.records.filter(pk__in=rng.sample(ids, 1500)).select_related("property", "polling_district"))
+rng.shuffle(sample)
+queries = []
+for e in sample[:500]:
+    queries.append(("name", e.surname[: rng.randint(3, 6)].lower()))
+for e in sample[500:900]:
+    queries.append(("postcode", e.property.postcode if e.property else e.surname))
+for e in sample[900:1300]:
+    queries.append(("number", f"{e.polling_district.code}-{e.elector_number}"))
+for e in sample[1300:1500]:
+    queries.append(("name", f"{e.first_names.split()[0]} {e.surname[:4]}"))
+rng.shuffle(queries)
+budget, start, times = float(sys.argv[2]), time.perf_counter(), {}
+for kind, q in queries:
+    if time.perf_counter() - start > budget:
+        break
+    t = time.perf_counter()
+    list(elector_search_for_user(user, q)[:50])
+    times.setdefault(kind, []).append(time.perf_counter() - t)
+every = sorted(x for v in times.values() for x in v)
+out = {"search_queries": len(every), "search_p50_ms": round(statistics.median(every) * 1000, 1),
+       "search_p95_ms": round(every[int(len(every) * 0.95)] * 1000, 1)}
+for kind, v in times.items():
+    v.sort()
+    out[f"search_{kind}_n"] = len(v)
+    out[f"search_{kind}_p50_ms"] = round(statistics.median(v) * 1000, 1)
+    out[f"search_{kind}_p95_ms"] = round(v[int(len(v) * 0.95)] * 1000, 1)
 print("RESULT " + json.dumps(out))
 """
 
@@ -102,12 +118,23 @@ def _copy_baseline(url: str, csv_path: Path) -> float:
         return time.perf_counter() - start
 
 
-def bench(database: str, electors: int, pg_url: str) -> dict[str, Any]:
+def _script(script: str, *args: str) -> str:
+    return f"import sys; sys.argv = ['bench', *{list(args)!r}]\n" + script
+
+
+def _parse(out: str) -> dict[str, Any]:
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    return dict(json.loads(line[7:]))
+
+
+def bench(
+    database: str, electors: int, pg_url: str, reuse: str | None, search_budget: float, keep: bool
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ems-register-bench-") as tmp:
         tmpdir = Path(tmp)
-        name = f"ems_bench_register_{os.getpid()}"
+        name = reuse or f"ems_bench_register_{os.getpid()}"
         url = f"sqlite:///{tmpdir / 'ems.sqlite3'}" if database == "sqlite" else _with_db(pg_url, name)
-        if database == "postgresql":
+        if database == "postgresql" and not reuse:
             with psycopg.connect(_with_db(pg_url, "postgres"), autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 conn.execute(f'CREATE DATABASE "{name}"')
@@ -115,30 +142,41 @@ def bench(database: str, electors: int, pg_url: str) -> dict[str, Any]:
         ems = [sys.executable, "-m", "ems.cli"]
         result: dict[str, Any] = {"database": database, "electors": electors}
         try:
-            _run([*ems, "migrate", "--no-input", "-v", "0"], env, tmpdir / "migrate.log")
-            _run([*ems, "demo-data", "--electors", str(electors), "--seed", "3", "--authority", SOURCE], env,
-                 tmpdir / "demo.log")  # fmt: skip
-            _, _, out = _run([*ems, "shell", "-c", IN_PROCESS.replace("sys.argv[1]", repr(SOURCE)).replace(
-                "sys.argv[2]", repr(AS_AT))], env, tmpdir / "inproc.log")  # fmt: skip
-            line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-            result.update(json.loads(line[7:]))
+            if not reuse:
+                _run([*ems, "migrate", "--no-input", "-v", "0"], env, tmpdir / "migrate.log")
+                wall, _, _ = _run(
+                    [*ems, "demo-data", "--electors", str(electors), "--seed", "3", "--authority", SOURCE],
+                    env,
+                    tmpdir / "demo.log",
+                )
+                result.update(demo_data_s=round(wall, 1))
+            _, _, out = _run([*ems, "shell", "-c", _script(AS_AT_SCRIPT, SOURCE, AS_AT)], env, tmpdir / "asat.log")
+            result.update(_parse(out))
+            print("  as-at done", flush=True)
             csv_path = tmpdir / "full.csv"
-            wall, rss, _ = _run([*ems, "register", "export", "--authority", SOURCE, "--kind", "full", "--format", "csv",
-                                 "--out", str(csv_path), "--as-at", AS_AT], env, tmpdir / "export.log")  # fmt: skip
+            export = ["register", "export", "--authority", SOURCE, "--kind", "full", "--format", "csv"]
+            wall, rss, _ = _run([*ems, *export, "--out", str(csv_path), "--as-at", AS_AT], env, tmpdir / "export.log")
             rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
             result.update(export_csv_s=round(wall, 2), export_rows=rows, export_peak_rss_mb=round(rss / 1024))
-            _run([*ems, "shell", "-c", (
+            print("  export done", flush=True)
+            target = f"E0{os.getpid() % 10_000_000:07d}"
+            create = (
                 "from ems.core.services import authority_create as c; "
-                f"c(acting_user=None, name='Target', gss_code='{TARGET}', nation='ENG', authority_type='NMD')"
-            )], env, tmpdir / "target.log")  # fmt: skip
-            wall, rss, out = _run([*ems, "register", "import", str(csv_path), "--authority", TARGET, "--json",
-                                   "--effective-date", "2026-01-05"], env, tmpdir / "import.log")  # fmt: skip
+                f"c(acting_user=None, name='Target {target}', gss_code='{target}', nation='ENG', authority_type='NMD')"
+            )
+            _run([*ems, "shell", "-c", create], env, tmpdir / "target.log")
+            load = ["register", "import", str(csv_path), "--authority", target, "--json"]
+            wall, rss, out = _run([*ems, *load, "--effective-date", "2026-01-05"], env, tmpdir / "import.log")
             result.update(import_s=round(wall, 2), import_peak_rss_mb=round(rss / 1024), import_counts=json.loads(out))
             if database == "postgresql":
                 baseline = _copy_baseline(url, csv_path)
                 result.update(copy_baseline_s=round(baseline, 2), import_to_copy_ratio=round(wall / baseline, 1))
+            print("  import done", flush=True)
+            search = _script(SEARCH_SCRIPT, SOURCE, str(search_budget))
+            _, _, out = _run([*ems, "shell", "-c", search], env, tmpdir / "search.log")
+            result.update(_parse(out))
         finally:
-            if database == "postgresql":
+            if database == "postgresql" and not keep:
                 with psycopg.connect(_with_db(pg_url, "postgres"), autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         return result
@@ -149,12 +187,18 @@ def main() -> int:
     parser.add_argument("--electors", type=int, default=1_000_000)
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--reuse-db", help="PostgreSQL database that already holds the source register")
+    parser.add_argument("--keep-db", action="store_true", help="Keep the PostgreSQL database afterwards")
+    parser.add_argument("--search-seconds", type=float, default=180.0, help="Time budget for the search queries")
     args = parser.parse_args()
     runs = []
     for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
         print(f"{database}: {args.electors:,} electors ...", flush=True)
         try:
-            runs.append(bench(database, args.electors, args.pg_url))
+            reuse = args.reuse_db if database == "postgresql" else None
+            runs.append(
+                bench(database, args.electors, args.pg_url, reuse, args.search_seconds, args.keep_db or bool(reuse))
+            )
         except (RuntimeError, psycopg.Error) as exc:
             print(f"  FAILED: {exc}")
             continue
