@@ -52,7 +52,6 @@ def register_import_supply(
     effective_date: dt.date,
     source_name: str,
 ) -> dict[str, int]:
-    from .services_alterations import _entry_of
 
     # Polling districts: create any missing, under a placeholder ward the officer then fixes.
     districts = dict(PollingDistrict.objects.filter(authority=authority).values_list("code", "pk"))
@@ -118,31 +117,39 @@ def register_import_supply(
         "title", "first_names", "surname", "markers", "attainer_date", "date_of_birth", "is_anonymous",
         "open_register_opt_out", "special_category", "absent_vote", "proxy_name", "registered_on",
     )  # fmt: skip
+    elector_ids = [new_ems_elector_id() for _ in to_add]
+    property_ids = [uprns.get(r.uprn) if r.uprn else None for r in to_add]
     new_ids = fast_insert(
         Elector,
         elector_columns,
         [
             (
-                authority.pk, new_ems_elector_id(), districts[r.district], uprns.get(r.uprn) if r.uprn else None,
-                r.number, r.suffix, "", r.first_names, r.surname, r.markers, r.attainer_date, r.date_of_birth,
-                r.anonymous, r.anonymous, "", "", "", effective_date,
+                authority.pk, ems_id, districts[r.district], prop, r.number, r.suffix, "", r.first_names, r.surname,
+                r.markers, r.attainer_date, r.date_of_birth, r.anonymous, r.anonymous, "", "", "", effective_date,
             )
-            for r in to_add
+            for r, ems_id, prop in zip(to_add, elector_ids, property_ids, strict=True)
         ],
     )  # fmt: skip
-    # One addition per new elector; built from the rows just written, in batches.
-    for start in range(0, len(new_ids), 5000):
-        batch = Elector.records.filter(pk__in=new_ids[start : start + 5000]).select_related(
-            "property", "polling_district"
-        )
+    # One addition per new elector. The entry is built here from what was just written, in the
+    # exact shape of services_alterations._entry_of (a test compares the two), without reading back.
+    addresses = _property_addresses(authority, {p for p in property_ids if p is not None})
+    code_of = {pk: code for code, pk in districts.items()}
+    now = timezone.now()
+    alteration_columns = ("authority_id", "polling_district_id", "elector_id", "kind", "effective_date", "notice_id",
+                          "entry", "reason", "created_at")  # fmt: skip
+    for start in range(0, len(new_ids), 20000):
         fast_insert(
             Alteration,
-            ("authority_id", "polling_district_id", "elector_id", "kind", "effective_date", "notice_id", "entry",
-             "reason", "created_at"),
+            alteration_columns,
             [
-                (authority.pk, e.polling_district_id, e.pk, AlterationKind.ADD, effective_date, notice.pk,
-                 _json(_entry_of(e)), IMPORT_REASON, timezone.now())
-                for e in batch
+                (
+                    authority.pk, districts[r.district], pk, AlterationKind.ADD, effective_date, notice.pk,
+                    _json(_entry(r, pk, ems_id, districts[r.district], code_of, prop, addresses)), IMPORT_REASON, now,
+                )
+                for r, pk, ems_id, prop in zip(
+                    to_add[start : start + 20000], new_ids[start : start + 20000],
+                    elector_ids[start : start + 20000], property_ids[start : start + 20000], strict=True,
+                )
             ],
         )  # fmt: skip
     # Changed entries go through the amendment service (few; each audited).
@@ -175,6 +182,43 @@ def register_import_supply(
         reason=IMPORT_REASON,
     )
     return counts
+
+
+_ADDRESS = ("address_1", "address_2", "address_3", "address_4", "address_5", "address_6", "postcode", "uprn")
+
+
+def _property_addresses(authority: Authority, ids: set[int]) -> dict[int, tuple[Any, ...]]:
+    found: dict[int, tuple[Any, ...]] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 20000):
+        for pk, *values in Property.objects.filter(
+            authority=authority, pk__in=ordered[start : start + 20000]
+        ).values_list("pk", *_ADDRESS):
+            found[pk] = tuple(values)
+    return found
+
+
+def _entry(
+    row: SupplyRow,
+    pk: int,
+    ems_id: str,
+    district_id: int,
+    code_of: dict[int, str],
+    prop: int | None,
+    addresses: dict[int, tuple[Any, ...]],
+) -> dict[str, Any]:
+    address = addresses.get(prop) if prop is not None else None
+    entry: dict[str, Any] = {
+        "polling_district_id": district_id, "elector_number": row.number, "elector_suffix": row.suffix, "title": "",
+        "first_names": row.first_names, "surname": row.surname,
+        "date_of_birth": row.date_of_birth.isoformat() if row.date_of_birth else None, "markers": row.markers,
+        "attainer_date": row.attainer_date.isoformat() if row.attainer_date else None,
+        "open_register_opt_out": row.anonymous, "is_anonymous": row.anonymous, "special_category": "",
+        "property_id": prop, "polling_district_code": code_of[district_id], "ems_elector_id": ems_id,
+    }  # fmt: skip
+    for name, value in zip(_ADDRESS, address or ("",) * 7 + (None,), strict=True):
+        entry[name] = value
+    return entry
 
 
 def _json(value: dict[str, Any]) -> Any:

@@ -133,6 +133,12 @@ def test_export_then_import_round_trips_and_reimport_changes_nothing(demo_author
 
     counts = json.loads(stdout.getvalue())
     assert counts["electors_added"] == len(rows) - 1
+    from ems.register.models import Alteration
+    from ems.register.services_alterations import _entry_of
+
+    entries = dict(Alteration.objects.filter(authority=target).values_list("elector_id", "entry"))
+    for elector in Elector.records.filter(authority=target).select_related("property", "polling_district"):
+        assert entries[elector.pk] == _entry_of(elector)  # the bulk-built entry equals the service's
     assert Elector.records.filter(authority=target).count() == before + len(rows) - 1
     audit_rows = AuditEvent.objects.filter(action="register.supply_import").count()
 
