@@ -52,3 +52,16 @@ def fast_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
                 [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
             )
     return ids
+
+
+def refresh_statistics(*models_: type[models.Model]) -> None:
+    """After a bulk load, let PostgreSQL's planner see the new rows (autovacuum may not have yet).
+
+    Without it, a freshly loaded million-row register is planned as if it held a few hundred
+    rows, and searches take tens of milliseconds longer each.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

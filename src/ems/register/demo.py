@@ -54,6 +54,7 @@ from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.registry import register_job
 from ems_rules import franchise
 
+from .bulk import refresh_statistics
 from .models import (
     AbsentVote,
     Alteration,
@@ -948,6 +949,8 @@ def demo_data_job(context: JobContext) -> None:
 
         done += len(rows.electors)
         context.commit_unit(work, done=done, checkpoint={"geography": True, "districts_done": district.index + 1})
+    context.stage("Updating database statistics")
+    refresh_statistics(Property, Elector, Alteration)
 
 
 # ---- fingerprint (tests, benchmark) --------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ems.audit.services import audit_record
 from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 
-from .bulk import fast_insert
+from .bulk import fast_insert, refresh_statistics
 from .importers.supply_csv import SupplyRow
 from .models import Alteration, AlterationKind, Elector, Notice, NoticeKind, NoticeState, Property, new_ems_elector_id
 
@@ -164,6 +164,7 @@ def register_import_supply(
                 reason=IMPORT_REASON,
                 effective_date=max(effective_date, timezone.localdate()),
             )
+    refresh_statistics(Property, Elector, Alteration)
     counts = {
         "rows": len(rows),
         "districts_created": len(missing),
