@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -146,7 +147,9 @@ def _baseline_seconds(database: str, url: str) -> float:
             for (ddl,) in conn.execute(
                 "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC", (table,)
             ).fetchall():
-                conn.execute(ddl.replace(f'"{table}"', f'"baseline_{table}"', 1).replace(' INDEX "', ' INDEX "b_', 1))
+                ddl = re.sub(rf'(?<![\w"])"?{table}"?(?![\w"])', f'"baseline_{table}"', ddl, count=1)
+                ddl = re.sub(r'(INDEX (?:IF NOT EXISTS )?)"?(\w+)"?', r'\1"b_\2"', ddl, count=1)
+                conn.execute(ddl)
         conn.commit()
         start = time.perf_counter()
         for table in TABLES:
