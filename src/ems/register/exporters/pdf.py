@@ -30,15 +30,13 @@ import typst
 
 from ems_rules.franchise import age_on
 
+from .supply_csv import ADDRESS_WITHHELD, KINDS
+
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "register.typ"
 
-KINDS = ("full", "open", "notice")
-
-# Special category electors whose qualifying address is not printed: registration.md §1.1
-# ("Other electors": "special category electors whose qualifying address is not shown (certain
-# service voters, DLC electors, overseas electors)" [S1][S5][S20]). Values are
-# ems.register.models.SpecialCategory; crown servants are printed at their address.
-ADDRESS_WITHHELD = frozenset({"overseas", "service", "local_connection"})
+# What may be published is decided once, in supply_csv (which, like this module, needs no Django):
+# the kinds of output and the special categories printed without an address (registration.md §1.1).
+__all__ = ["ADDRESS_WITHHELD", "KINDS", "register_pdf_data", "render_register_pdf"]
 
 # registration.md §1.5: "the details of any person under 16 years old must not be included in
 # any version of the published register" [S48][S22].
