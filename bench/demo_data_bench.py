@@ -17,11 +17,9 @@ answer.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
-import platform
 import re
 import sqlite3
 import subprocess
@@ -33,6 +31,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_info
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "demo_data.json"
@@ -58,33 +59,7 @@ def _pg_admin(url: str, sql: str) -> None:
 
 
 def _machine(pg_version: str | None) -> dict[str, Any]:
-    cpu = ""
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        cpu = platform.processor()
-    mem_kb = 0
-    with contextlib.suppress(OSError, StopIteration):
-        mem_kb = int(
-            next(
-                line.split()[1]
-                for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")
-            )
-        )
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "memory_gb": round(mem_kb / 1024 / 1024, 1),
-        "sqlite": sqlite3.sqlite_version,
-        "postgresql": pg_version,
-    }
+    return machine_info(sqlite=sqlite3.sqlite_version, postgresql=pg_version)
 
 
 def _run(cmd: list[str], env: dict[str, str], cwd: Path, log: Path) -> tuple[int, float, int]:

@@ -18,12 +18,9 @@ passes the same ones to every benchmark) are ignored.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import io
 import json
-import os
-import platform
 import random
 import resource
 import statistics
@@ -36,6 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from ems.register.exporters import pdf as register_pdf  # noqa: E402 - after the path set-up above
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_info  # noqa: E402 - bench/ is not a package
 
 RESULTS = HERE / "results" / "register_pdf.json"
 AS_AT = dt.date(2026, 12, 1)
@@ -148,32 +148,7 @@ def _pages(pdf: bytes) -> int | None:
 def _machine() -> dict[str, Any]:
     import typst
 
-    cpu = ""
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        cpu = platform.processor()
-    mem_kb = 0
-    with contextlib.suppress(OSError, StopIteration):
-        mem_kb = int(
-            next(
-                line.split()[1]
-                for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")
-            )
-        )
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "memory_gb": round(mem_kb / 1024 / 1024, 1),
-        "typst": getattr(typst, "__version__", None),
-    }
+    return machine_info(typst=getattr(typst, "__version__", None))
 
 
 def bench_one(count: int, seed: int, repeat: int) -> dict[str, Any]:

@@ -124,6 +124,18 @@ def _check_date_order(elector: Elector, date: dt.date) -> None:
         )
 
 
+def _lock_current(elector: Elector, deleted_message: str) -> Elector:
+    """The elector's row, locked for this transaction and re-read; refused if already deleted."""
+    locked = (
+        Elector.records.select_for_update(of=("self",))
+        .select_related("polling_district", "property")
+        .get(pk=elector.pk)
+    )
+    if locked.deleted_on is not None:
+        raise ValidationError(deleted_message)
+    return locked
+
+
 def _check_part_order(district_ids: set[int], date: dt.date) -> None:
     """Changes to a part of the register are recorded in date order: a change may not take
     effect before one already recorded for the same part (numbers would then clash in the past)."""
@@ -317,13 +329,7 @@ def elector_amend(
 ) -> Elector:
     """Amend an entry (name, markers, opt-out, move within the authority…) with a reason."""
     reason = _reason(reason)
-    elector = (
-        Elector.records.select_for_update(of=("self",))
-        .select_related("polling_district", "property")
-        .get(pk=elector.pk)
-    )
-    if elector.deleted_on is not None:
-        raise ValidationError("This elector has been deleted from the register")
+    elector = _lock_current(elector, "This elector has been deleted from the register")
     unknown = set(changes) - AMENDABLE
     if unknown:
         raise ValidationError(f"These fields cannot be amended: {', '.join(sorted(unknown))}")
@@ -372,13 +378,7 @@ def elector_delete(
 ) -> Elector:
     """Remove an entry from the register; the row stays as the record of who was on it."""
     reason = _reason(reason)
-    elector = (
-        Elector.records.select_for_update(of=("self",))
-        .select_related("polling_district", "property")
-        .get(pk=elector.pk)
-    )
-    if elector.deleted_on is not None:
-        raise ValidationError("This elector has already been deleted")
+    elector = _lock_current(elector, "This elector has already been deleted")
     notice, date = _resolve_notice(elector.authority, notice, effective_date, acting_user)
     _check_date_order(elector, date)
     _check_part_order({elector.polling_district_id}, date)
