@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "ems.jobs",
     "ems.geography",
     "ems.register",
+    "ems.elections",
+    "ems.counting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Count and results: verification, count entry, adjudication, declarations, spending returns."""

@@ -1,0 +1,1 @@
+"""Elections: election groups and ballots, timetables, nominations, notices, polling and poll cards."""
