@@ -28,6 +28,9 @@ class Permission(StrEnum):
     VIEW_REGISTER = "view_register"
     EDIT_REGISTER = "edit_register"
     VIEW_ELECTIONS = "view_elections"
+    MANAGE_ELECTIONS = "manage_elections"
+    SIGN_OFF_ELECTIONS = "sign_off_elections"
+    ENTER_COUNT = "enter_count"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
     VIEW_JOBS = "view_jobs"
@@ -46,6 +49,9 @@ _PERMISSION_LABELS: dict[str, str] = {
     "view_register": "see the register",
     "edit_register": "change the register",
     "view_elections": "see elections",
+    "manage_elections": "run elections (set-up, nominations, polling, poll cards)",
+    "sign_off_elections": "sign off eligibility, nominations decisions and results",
+    "enter_count": "enter verification and count figures",
     "view_audit": "see the audit trail",
     "export_audit": "download the audit trail",
     "view_jobs": "see jobs",
@@ -64,9 +70,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.DEPUTY_ERO: _EVERY - {P.MANAGE_USERS},
     Role.RETURNING_OFFICER: _EVERY - {P.MANAGE_USERS},
     Role.MANAGER: _EVERY,
-    Role.OFFICER: _READ | {P.EDIT_REGISTER, P.VIEW_JOBS, P.RUN_JOBS},
+    Role.OFFICER: _READ | {P.EDIT_REGISTER, P.MANAGE_ELECTIONS, P.ENTER_COUNT, P.VIEW_JOBS, P.RUN_JOBS},
     Role.CANVASSER: frozenset({P.VIEW_DASHBOARD, P.VIEW_CANVASS}),
-    Role.POLL_STAFF: frozenset({P.VIEW_DASHBOARD, P.VIEW_ELECTIONS}),
+    Role.POLL_STAFF: frozenset({P.VIEW_DASHBOARD, P.VIEW_ELECTIONS, P.ENTER_COUNT}),
     Role.AUDITOR: _READ | {P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS},
     Role.ADMINISTRATOR: frozenset(
         {P.VIEW_DASHBOARD, P.VIEW_AUDIT, P.EXPORT_AUDIT, P.VIEW_JOBS, P.RUN_JOBS, P.MANAGE_USERS}
