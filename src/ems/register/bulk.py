@@ -7,7 +7,8 @@ Callers run them inside their own transaction (and write their own audit row).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -65,3 +66,73 @@ def refresh_statistics(*models_: type[models.Model]) -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
+
+
+# A load at least this large, and at least as large as what the tables already hold, is written
+# in bulk-load mode (``bulk_load``); smaller loads keep the indexes live.
+BULK_LOAD_MIN_ROWS = 100_000
+
+
+def _estimated_rows(cursor: Any, table: str) -> int:
+    cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextmanager
+def bulk_load(*models_: type[models.Model], incoming_rows: int) -> Iterator[bool]:
+    """Load a large batch the way ``pg_restore`` does: without secondary indexes and foreign keys,
+    then rebuild them once. Yields whether bulk-load mode is on.
+
+    On PostgreSQL, for a load of at least ``BULK_LOAD_MIN_ROWS`` rows that is no smaller than
+    the tables' current contents, the non-unique indexes and the foreign keys of the tables are
+    dropped, the caller writes its rows, and the same definitions are then recreated (each
+    foreign key validated in one pass over the table instead of one look-up per row; each GIN
+    trigram index built once instead of maintained row by row). Unique indexes and primary keys
+    stay, so duplicates are still refused as they arrive. Must run inside the caller's
+    transaction: on any error everything, the dropped definitions included, rolls back.
+
+    The price: the tables are locked (ACCESS EXCLUSIVE) until the transaction commits, so other
+    authorities' register pages wait for the load. That is why only loads that at least double
+    a table use it: the initial migration of a council's register, not day-to-day changes.
+    See ADR 0021.
+    """
+    if connection.vendor != "postgresql" or incoming_rows < BULK_LOAD_MIN_ROWS:
+        yield False
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_load must run inside a transaction")
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        if incoming_rows < max(_estimated_rows(cursor, t) for t in tables):
+            yield False
+            return
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid), ic.relname FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid"
+            " WHERE c.relname = ANY(%s) AND NOT i.indisprimary AND NOT i.indisunique"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        qn = connection.ops.quote_name
+        # Altering a table needs its queued foreign-key checks run first (Django's are deferred).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+        for _table, _definition, name in indexes:
+            cursor.execute(f"DROP INDEX {qn(name)}")
+    yield True
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _table, definition, _name in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from ems.register.exporters.supply_csv import SUPPLY_COLUMNS
 from ems_rules.postcode import normalise_postcode
@@ -24,8 +25,9 @@ class SupplyFileError(ValueError):
     """A supply file that cannot be loaded; the message is one line for the officer."""
 
 
-@dataclass(frozen=True, slots=True)
-class SupplyRow:
+class SupplyRow(NamedTuple):
+    """One elector of the file, checked. A named tuple: a million of them are built per load."""
+
     row: int
     district: str
     number: int
@@ -41,18 +43,29 @@ class SupplyRow:
     anonymous: bool
 
 
-def _read_text(path: Path) -> str:
+# Neighbours share postcodes: a register has about one postcode for every 15 electors.
+_postcode = functools.lru_cache(maxsize=65536)(normalise_postcode)
+
+
+def _open_text(path: Path) -> IO[str]:
+    """The file as text, decoded as it is read (UTF-16 by its byte-order mark, else UTF-8,
+    else Windows-1252, else Latin-1). The whole file is decoded once to choose, then streamed."""
     data = path.read_bytes()
     if not data.strip():
         raise SupplyFileError(f"{path.name}: the file is empty")
+    encoding = "latin-1"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+        encoding = "utf-16"
+    else:
+        for candidate in ("utf-8-sig", "cp1252"):
+            try:
+                data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+            encoding = candidate
+            break
+    del data
+    return path.open(encoding=encoding, newline="")
 
 
 def _parse_date(raw: str, path: Path, row: int, what: str) -> dt.date:
@@ -63,8 +76,11 @@ def _parse_date(raw: str, path: Path, row: int, what: str) -> dt.date:
 
 
 def read_supply_csv(path: Path) -> list[SupplyRow]:
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text))
+    with _open_text(path) as handle:
+        return _read_rows(path, csv.reader(handle))
+
+
+def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[SupplyRow]:
     header = [h.strip() for h in next(reader, [])]
     if [h.lower() for h in header] != [c.lower() for c in SUPPLY_COLUMNS]:
         raise SupplyFileError(
@@ -80,9 +96,7 @@ def read_supply_csv(path: Path) -> list[SupplyRow]:
             raise SupplyFileError(
                 f"{path.name}: Incomplete file: expected {expected} columns on row {number}, found {len(cells)}"
             )
-        prefix, elector_no, suffix, markers, dob, name, postcode, a1, a2, a3, a4, a5, a6, uprn = (
-            c.strip() for c in cells
-        )
+        prefix, elector_no, suffix, markers, dob, name, postcode, a1, a2, a3, a4, a5, a6, uprn = map(str.strip, cells)
         if not prefix or len(prefix) > 10:
             raise SupplyFileError(f"{path.name}: row {number}: missing or over-long Elector Number Prefix")
         if not elector_no.isdigit() or int(elector_no) == 0:
@@ -109,7 +123,7 @@ def read_supply_csv(path: Path) -> list[SupplyRow]:
         surname, _, first = name.partition(",")
         if uprn and (not uprn.isdigit() or len(uprn.lstrip("0")) > 12):
             raise SupplyFileError(f"{path.name}: row {number}: UPRN {uprn!r} is not a number of up to 12 digits")
-        normalised = normalise_postcode(postcode) if postcode else ""
+        normalised = _postcode(postcode) if postcode else ""
         if postcode and normalised is None:
             raise SupplyFileError(f"{path.name}: row {number}: PostCode {postcode!r} is not a valid UK postcode")
         rows.append(
