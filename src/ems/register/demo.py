@@ -66,6 +66,7 @@ from .models import (
     PropertyStatus,
     SpecialCategory,
 )
+from .search import SEARCHED_ADDRESS_LINES, search_text
 
 if TYPE_CHECKING:
     from ems.core.models import Authority
@@ -763,6 +764,13 @@ def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows,
                 polling_district_id=district_pk,
                 property_id=properties[e["property_index"]].pk if e["property_index"] is not None else None,
                 **{c: e[c] for c in _ELECTOR_COLUMNS},
+                search_text=search_text(
+                    e["first_names"],
+                    e["surname"],
+                    [rows.properties[e["property_index"]][n] for n in SEARCHED_ADDRESS_LINES]
+                    if e["property_index"] is not None
+                    else [],
+                ),
             )
             for e in rows.electors
         ],
@@ -868,17 +876,25 @@ def _insert_district_sqlite(authority_id: int, district_pk: int, rows: DistrictR
                 for pk, p in zip(ids, rows.properties, strict=True)
             ],
         )
-        elector_cols = ("authority_id", "polling_district_id", "property_id", "elector_suffix", *_ELECTOR_COLUMNS)
+        elector_cols = (
+            "authority_id", "polling_district_id", "property_id", "elector_suffix", *_ELECTOR_COLUMNS, "search_text",
+        )  # fmt: skip
         cursor.executemany(
             f"INSERT INTO {qn(elector_table)} ({', '.join(elector_cols)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(elector_cols))})",
-            [_elector_row(authority_id, district_pk, ids, e) for e in rows.electors],
+            [_elector_row(authority_id, district_pk, ids, rows, e) for e in rows.electors],
         )
 
 
-def _elector_row(authority_id: int, district_pk: int, ids: Sequence[int], e: dict[str, Any]) -> tuple[Any, ...]:
+def _elector_row(
+    authority_id: int, district_pk: int, ids: Sequence[int], rows: DistrictRows, e: dict[str, Any]
+) -> tuple[Any, ...]:
     idx = e["property_index"]
-    return (authority_id, district_pk, ids[idx] if idx is not None else None, 0, *(e[c] for c in _ELECTOR_COLUMNS))
+    lines = [rows.properties[idx][name] for name in SEARCHED_ADDRESS_LINES] if idx is not None else []
+    return (
+        authority_id, district_pk, ids[idx] if idx is not None else None, 0, *(e[c] for c in _ELECTOR_COLUMNS),
+        search_text(e["first_names"], e["surname"], lines),
+    )  # fmt: skip
 
 
 def _insert_district_copy(authority_id: int, district_pk: int, rows: DistrictRows) -> None:
@@ -895,10 +911,12 @@ def _insert_district_copy(authority_id: int, district_pk: int, rows: DistrictRow
         with raw.copy(f"COPY {prop_table} ({', '.join(prop_cols)}) FROM STDIN") as copy:
             for pk, p in zip(ids, rows.properties, strict=True):
                 copy.write_row((pk, authority_id, district_pk, *(p[c] for c in _PROPERTY_COLUMNS)))
-        elector_cols = ("authority_id", "polling_district_id", "property_id", "elector_suffix", *_ELECTOR_COLUMNS)
+        elector_cols = (
+            "authority_id", "polling_district_id", "property_id", "elector_suffix", *_ELECTOR_COLUMNS, "search_text",
+        )  # fmt: skip
         with raw.copy(f"COPY {elector_table} ({', '.join(elector_cols)}) FROM STDIN") as copy:
             for e in rows.electors:
-                copy.write_row(_elector_row(authority_id, district_pk, ids, e))
+                copy.write_row(_elector_row(authority_id, district_pk, ids, rows, e))
 
 
 # ---- the job -------------------------------------------------------------------------------

@@ -144,6 +144,13 @@ class Elector(AuthorityScopedModel):
     notes = models.TextField(blank=True, default="", db_default="")
     registered_on = models.DateField(null=True, blank=True, help_text="Effective date of the addition")
     deleted_on = models.DateField(null=True, blank=True, help_text="Effective date of the deletion")
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="Names and address lines 1-3, upper-cased, for the search box (ems.register.search)",
+    )
 
     records = ElectorQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ems.geography.models import PollingDistrict
 
 from .models import AbsentVote, Alteration, Elector, Notice, Property, SpecialCategory
+from .search import search_text
 
 
 def register_summary_for_user(user: Any) -> dict[str, int]:
@@ -195,32 +196,20 @@ def parse_register_query(query: str) -> ParsedQuery:
     return parsed
 
 
-_NAME_FIELDS = ("surname", "first_names")
-_ADDRESS_FIELDS_SEARCHED = ("address_1", "address_2", "address_3")
 
 
-def _fragment_q(token: str, prefix: str = "") -> Q:
-    """One fragment anywhere in the elector's names or the first three address lines."""
-    q = Q()
-    for name in _NAME_FIELDS:
-        q |= Q(**{f"{prefix}{name}__icontains": token})
-    for name in _ADDRESS_FIELDS_SEARCHED:
-        q |= Q(**{f"{prefix}property__{name}__icontains": token})
-    return q
+def _text_search(base: QuerySet[Elector], tokens: list[str]) -> QuerySet[Elector]:
+    """Every fragment must appear in the elector's names or the first three lines of their
+    address (case-insensitive), matched against the search key (``ems.register.search``).
 
-
-def _text_search(base: QuerySet[Elector], authority_id: int, tokens: list[str]) -> QuerySet[Elector]:
-    """Every fragment must appear in the names or the address (case-insensitive).
-
-    Plain filters: on PostgreSQL each fragment is a BitmapOr of trigram index scans over the
-    names and the property's address lines (migration 0005), which with current statistics
-    answers a page of results in milliseconds at a million electors (bench/register_bench.py).
-    Bulk loaders run ANALYZE so the planner's statistics are current. On SQLite the infix
-    matches scan the authority's rows (SQLite cannot index ``LIKE '%x%'``).
+    On PostgreSQL the key has a trigram index (migration 0008), so several fragments ("john
+    smi") are one index scan with every fragment as a condition; bulk loaders run ANALYZE so
+    the planner's statistics are current. On SQLite the infix matches scan the authority's
+    rows (SQLite cannot index ``LIKE '%x%'``), one column each.
     """
     found = base
     for token in tokens:
-        found = found.filter(_fragment_q(token))
+        found = found.filter(search_text__contains=search_text(token, ""))
     return found
 
 
@@ -274,22 +263,56 @@ def elector_search_for_user(user: Any, query: str, include_deleted: bool = False
         at = properties.filter(postcode__in=[parsed.postcode, compact]).values_list("pk", flat=True)
         return base.filter(property_id__in=_small(at))
     if parsed.kind == "text":
-        return _text_search(base, user.authority_id, parsed.tokens)
-    # An elector number, an outward postcode or both ("AB12"): a UNION of indexed look-ups.
-    found: list[QuerySet[Any]] = []
-    everyone = Elector.records.filter(authority_id=user.authority_id)
+        return _text_search(base, parsed.tokens)
+    # An elector number, an outward postcode or both ("AB12"). The numbers are a handful of
+    # rows, found first; the outward code stays a join, so a capped caller stops early.
+    numbered: list[int] = []
     if "elector_number" in parsed.kinds:
         districts = PollingDistrict.objects.filter(authority_id=user.authority_id, code__iexact=parsed.district_code)
-        numbered = everyone.filter(polling_district_id__in=districts.values("pk"), elector_number=parsed.number)
+        matches = Elector.records.filter(
+            authority_id=user.authority_id, polling_district_id__in=districts.values("pk"), elector_number=parsed.number
+        )
         if parsed.suffix is not None:
-            numbered = numbered.filter(elector_suffix=parsed.suffix)
-        found.append(numbered.values("pk"))
-    if "outward_postcode" in parsed.kinds:
-        # Stored postcodes have one space: "AB1 " cannot match "AB12 3CD".
-        in_outward = _small(properties.filter(postcode__istartswith=f"{parsed.outward} ").values_list("pk", flat=True))
-        found.append(everyone.filter(property_id__in=in_outward).values("pk"))
-    ids = found[0] if len(found) == 1 else found[0].union(*found[1:])
-    return base.filter(pk__in=ids)
+            matches = matches.filter(elector_suffix=parsed.suffix)
+        numbered = list(matches.values_list("pk", flat=True))
+    if "outward_postcode" not in parsed.kinds:
+        return base.filter(pk__in=numbered)
+    # Stored postcodes are normalised, upper case with one space ("AB1 " cannot match
+    # "AB12 3CD"), so a case-sensitive prefix uses the postcode's pattern index.
+    in_outward = properties.filter(postcode__startswith=f"{parsed.outward.upper()} ").values("pk")
+    if not numbered:
+        return base.filter(property_id__in=in_outward)
+    return base.filter(Q(pk__in=numbered) | Q(property_id__in=in_outward))
+
+
+# The search page sorts and pages at most this many matches; a broader query is told to narrow.
+SEARCH_RESULTS_CAP = 500
+
+
+@dataclass
+class SearchResults:
+    electors: QuerySet[Elector]  # at most SEARCH_RESULTS_CAP, ready to sort and page
+    count: int
+    more: bool  # more matched than are listed
+
+
+def elector_search_results_for_user(user: Any, query: str, include_deleted: bool = False) -> SearchResults:
+    """What the search page lists: up to ``SEARCH_RESULTS_CAP`` matches (and whether there
+    were more), as a QuerySet the page can sort and paginate, with its count.
+
+    The matches are found first, as ids (an index scan that stops at the cap), so sorting
+    and paging touch at most the cap's rows even when "ha" matches a third of the register.
+    """
+    found = elector_search_for_user(user, query, include_deleted)
+    ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_RESULTS_CAP + 1])
+    listed = (
+        Elector.records.filter(pk__in=ids[:SEARCH_RESULTS_CAP])
+        .select_related("polling_district", "property")
+        # Sorting by this expression (not the indexed column) keeps PostgreSQL from walking the
+        # whole surname index to find the page; it sorts the listed rows instead.
+        .annotate(name_key=Concat(F("surname"), Value(", "), F("first_names")))
+    )
+    return SearchResults(listed, min(len(ids), SEARCH_RESULTS_CAP), len(ids) > SEARCH_RESULTS_CAP)
 
 
 def with_number_key(electors: QuerySet[Elector]) -> QuerySet[Elector]:

@@ -19,6 +19,7 @@ from ems.geography.models import AreaType, ElectoralArea, PollingDistrict, Polli
 
 from .importers.records import FORMAT_LABELS, AddressRecord, ParsedImport, PlaceRecord
 from .models import Property
+from .search import SEARCHED_ADDRESS_LINES, refresh_search_text
 
 if TYPE_CHECKING:
     from ems.accounts.models import User
@@ -243,6 +244,7 @@ def _upsert_properties(
         }
         to_create: list[dict[str, Any]] = []
         to_update: list[tuple[Any, ...]] = []
+        readdressed: list[int] = []
         for record in chunk:
             values = _property_values(record, stations, districts)
             found = existing.get(record.uprn)
@@ -263,8 +265,11 @@ def _upsert_properties(
                 counts["properties_unchanged"] += 1
             else:
                 to_update.append((*(wanted[name] for name in PROPERTY_COLUMNS), pk))
+                if any(wanted[n] != current[n] for n in SEARCHED_ADDRESS_LINES if n in current):
+                    readdressed.append(pk)
         _insert_properties(to_create)
         _update_properties(to_update)
+        refresh_search_text(property_ids=readdressed)
         counts["properties_created"] += len(to_create)
         counts["properties_updated"] += len(to_update)
 

@@ -31,6 +31,7 @@ from .models import (
     NoticeState,
     Property,
 )
+from .search import elector_search_text
 
 if TYPE_CHECKING:
     from ems.accounts.models import User
@@ -303,6 +304,7 @@ def elector_add(
     )
     if ems_elector_id:
         elector.ems_elector_id = ems_elector_id
+    elector.search_text = elector_search_text(elector)
     elector.full_clean(exclude=["authority", "polling_district", "property"])
     elector.save()
     _record(
@@ -353,6 +355,7 @@ def elector_amend(
         elector.elector_number, elector.elector_suffix = 10_000_000 + elector.pk, 0  # park the number
         elector.save()
         elector.elector_number, elector.elector_suffix = _next_number(district, prop)
+    elector.search_text = elector_search_text(elector)
     elector.full_clean(exclude=["authority", "polling_district", "property"])
     elector.save()
     _record(

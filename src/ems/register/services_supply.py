@@ -22,6 +22,7 @@ from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from .bulk import bulk_load, fast_insert, refresh_statistics
 from .importers.supply_csv import SupplyRow
 from .models import Alteration, AlterationKind, Elector, Notice, NoticeKind, NoticeState, Property, new_ems_elector_id
+from .search import search_text
 
 if TYPE_CHECKING:
     from ems.accounts.models import User
@@ -184,7 +185,7 @@ def _write_new_entries(
                 (
                     authority.pk, ems_id, districts[r.district], prop, r.number, r.suffix, "", r.first_names,
                     r.surname, r.markers, r.attainer_date, r.date_of_birth, r.anonymous, r.anonymous, "", "", "",
-                    effective_date,
+                    effective_date, search_text(r.first_names, r.surname, addresses[prop][:3] if prop else ()),
                 )
                 for r, ems_id, prop in zip(batch, elector_ids, property_ids, strict=True)
             ],
@@ -210,7 +211,7 @@ _BATCH = 50_000
 _ELECTOR_COLUMNS = (
     "authority_id", "ems_elector_id", "polling_district_id", "property_id", "elector_number", "elector_suffix",
     "title", "first_names", "surname", "markers", "attainer_date", "date_of_birth", "is_anonymous",
-    "open_register_opt_out", "special_category", "absent_vote", "proxy_name", "registered_on",
+    "open_register_opt_out", "special_category", "absent_vote", "proxy_name", "registered_on", "search_text",
 )  # fmt: skip
 _ALTERATION_COLUMNS = (
     "authority_id", "polling_district_id", "elector_id", "kind", "effective_date", "notice_id", "entry", "reason",

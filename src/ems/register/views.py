@@ -50,7 +50,7 @@ HISTORY_LIMIT = 200
 
 SEARCH_COLUMNS = [
     Column("number", _("Elector number"), "number_key"),
-    Column("name", _("Name"), "surname"),
+    Column("name", _("Name"), "name_key"),
     Column("address", _("Address"), "property__address_1"),
     Column("postcode", _("Postcode"), "property__postcode"),
     Column("markers", _("Markers"), "markers"),
@@ -158,13 +158,17 @@ def register_home(request: HttpRequest) -> HttpResponse:
 def register_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(data=request.GET or None)
     table = parsed = None
+    more_than_cap = False
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"]
         parsed = selectors.parse_register_query(query)
-        found = selectors.elector_search_for_user(
+        results = selectors.elector_search_results_for_user(
             request.user, query, include_deleted=form.cleaned_data["include_deleted"]
         )
-        table = build_table(request, selectors.with_number_key(found), SEARCH_COLUMNS, "name", per_page=50)
+        more_than_cap = results.more
+        table = build_table(
+            request, selectors.with_number_key(results.electors), SEARCH_COLUMNS, "name", 50, count=results.count
+        )
     return render(
         request,
         "register/search.html",
@@ -174,6 +178,8 @@ def register_search(request: HttpRequest) -> HttpResponse:
             form=form,
             table=table,
             searched_as=[SEARCH_KIND_LABELS[k] for k in parsed.kinds] if parsed else [],
+            more_than_cap=more_than_cap,
+            results_cap=selectors.SEARCH_RESULTS_CAP,
             error_list=_errors(form),
         ),
     )

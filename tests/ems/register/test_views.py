@@ -409,3 +409,15 @@ def test_dashboard_figures_count_current_electors(register, officer, officer_cli
 def test_register_is_in_the_service_navigation(register, officer_client):
     html = officer_client.get("/dashboard/").content.decode()
     assert 'href="/register/"' in html
+
+
+@pytest.mark.django_db
+def test_a_broad_search_lists_the_cap_and_says_to_narrow(register, officer_client, monkeypatch):
+    from ems.register import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_RESULTS_CAP", 1)
+    broad = officer_client.get("/register/search/", {"q": "smi"}).content.decode()
+    assert 'id="more-than-cap"' in broad and "More than 1 electors match" in broad
+    assert broad.count('href="/register/electors/') == 1
+    narrow = officer_client.get("/register/search/", {"q": "john smi"}).content.decode()
+    assert 'id="more-than-cap"' not in narrow

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ems.register.models import Property
+from ems.register.search import SEARCHED_ADDRESS_LINES, refresh_search_text
 
 from .records import DEMOLISHED, PropertyRecord
 
@@ -190,6 +191,8 @@ def _apply_batch(
         Property.objects.bulk_create(creates, batch_size=batch_size)
     if updates:
         Property.objects.bulk_update(updates, fields=sorted(touched), batch_size=batch_size)
+        if touched & set(SEARCHED_ADDRESS_LINES):
+            refresh_search_text(property_ids=[p.pk for p in updates])
 
 
 def _retire_absent(
