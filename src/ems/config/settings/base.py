@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ems.geography",
     "ems.register",
     "ems.elections",
+    "ems.polling",
     "ems.counting",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PollingConfig(AppConfig):
+    name = "ems.polling"
+    label = "polling"
