@@ -119,7 +119,7 @@ class Elector(AuthorityScopedModel):
     elector_suffix = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=20, blank=True)
     first_names = models.CharField(max_length=150)
-    surname = models.CharField(max_length=150, db_index=True)
+    surname = models.CharField(max_length=150)  # indexed with the authority (Meta.indexes)
     date_of_birth = models.DateField(null=True, blank=True)
     markers = models.CharField(max_length=10, blank=True, help_text="Franchise markers, e.g. G, K, F")
     attainer_date = models.DateField(null=True, blank=True, help_text="Date the attainer reaches voting age")
@@ -257,10 +257,12 @@ class Alteration(AuthorityScopedModel):
     the register as at a date is the latest alteration per elector on or before it.
     """
 
-    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="alterations")
+    # The (elector, effective_date) and (polling_district, effective_date) indexes serve these keys.
+    elector = models.ForeignKey(Elector, on_delete=models.PROTECT, related_name="alterations", db_index=False)
     polling_district = models.ForeignKey(
         PollingDistrict,
         null=True,
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The part of the register the entry is in (for a deletion, the part it left)",
