@@ -56,16 +56,22 @@ def fast_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
 
 
 def refresh_statistics(*models_: type[models.Model]) -> None:
-    """After a bulk load, let PostgreSQL's planner see the new rows (autovacuum may not have yet).
+    """After a bulk load, let the planner see the new rows.
 
-    Without it, a freshly loaded million-row register is planned as if it held a few hundred
-    rows, and searches take tens of milliseconds longer each.
+    PostgreSQL: autovacuum may not have analysed them yet, and a freshly loaded million-row
+    register is planned as if it held a few hundred rows. SQLite: without ``sqlite_stat1`` it
+    cannot tell that ``authority_id`` matches every row, and scans the authority's electors
+    instead of looking up a property's (a postcode search at 1M: 180 ms instead of 2 ms).
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "sqlite"):
         return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(qn(m._meta.db_table) for m in models_)}")
+            return
+        for model in models_:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
 # A load at least this large, and at least as large as what the tables already hold, is written
