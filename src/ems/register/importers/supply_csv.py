@@ -88,15 +88,16 @@ def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[SupplyRow]:
         )
     rows: list[SupplyRow] = []
     seen: set[tuple[str, int, int]] = set()
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
+    for number, raw in enumerate(reader, start=2):
+        cells = [c.strip() for c in raw]
+        if not any(cells):
             continue
         if len(cells) != len(SUPPLY_COLUMNS):
             expected = len(SUPPLY_COLUMNS)
             raise SupplyFileError(
                 f"{path.name}: Incomplete file: expected {expected} columns on row {number}, found {len(cells)}"
             )
-        prefix, elector_no, suffix, markers, dob, name, postcode, a1, a2, a3, a4, a5, a6, uprn = map(str.strip, cells)
+        prefix, elector_no, suffix, markers, dob, name, postcode, a1, a2, a3, a4, a5, a6, uprn = cells
         if not prefix or len(prefix) > 10:
             raise SupplyFileError(f"{path.name}: row {number}: missing or over-long Elector Number Prefix")
         if not elector_no.isdigit() or int(elector_no) == 0:
