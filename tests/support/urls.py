@@ -7,6 +7,7 @@ teach ``World.value_for`` about the new parameter.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from ems.core.models import Authority
+from ems.elections import services as elections
 from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.models import JobRun, JobState
 from ems.register import services_alterations as alterations
@@ -108,6 +110,22 @@ class World:
             document="full", form="data", as_at=notice.effective_date,
         )  # fmt: skip
         supply_sale.supply_request_deliver(acting_user=None, request=self.supply)
+        # An election: one ballot in the ward, its notice published, and a candidate whose paper the
+        # world's elector subscribed (polling day a Thursday about three months ahead, so nominations are open).
+        poll_day = timezone.localdate() + dt.timedelta(days=90)
+        poll_day += dt.timedelta(days=(3 - poll_day.weekday()) % 7)
+        self.election = elections.election_group_create(
+            acting_user=None, authority=authority, election_type="local", nation=authority.nation, poll_date=poll_day,
+            ballots=[elections.BallotSpec(area=ward, seats=1)], name=f"{marker} election",
+        )  # fmt: skip
+        elections.election_notice_publish(acting_user=None, group=self.election)
+        self.ballot = self.election.ballots.get()
+        self.candidate = elections.candidate_nominate(
+            acting_user=None, ballot=self.ballot, surname=marker, other_names="Cara", home_address=f"2 {marker} Street",
+            subscribers=[elections.SubscriberEntry(self.elector.elector_number_display, "Wendy")],
+        )  # fmt: skip
+        self.paper = self.candidate.papers.get()
+        self.timetable_entry = self.election.timetable.order_by("pk").first()
 
     def value_for(self, route: Route, param: str) -> list[Any]:
         if param == "job_id":
@@ -122,6 +140,20 @@ class World:
             return [self.notice.pk]
         if param == "supply_id":
             return [self.supply.pk]
+        if param == "election_id":
+            return [self.election.pk]
+        if param == "ballot_id":
+            return [self.ballot.pk]
+        if param == "candidate_id":
+            return [self.candidate.pk]
+        if param == "paper_id":
+            return [self.paper.pk]
+        if param == "entry_id":
+            return [self.timetable_entry.pk]
+        if param == "document":
+            return ["sopn" if route.route.startswith("elections/ballots/") else "notice-of-election"]
+        if param == "fmt":
+            return ["docx"]
         raise LookupError(f"Teach tests/support/urls.py how to fill <{param}> in {route.route}")
 
     def urls(self) -> list[tuple[Route, str]]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("ems.audit.urls")),
     path("jobs/", include("ems.jobs.urls")),
     path("register/", include("ems.register.urls")),
+    path("elections/", include("ems.elections.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

@@ -32,7 +32,7 @@ AREAS: tuple[Area, ...] = (
     Area("applications", "Applications", Permission.VIEW_REGISTER, None, "Individual electoral registration"),
     Area("absent-voting", "Absent voting", Permission.VIEW_REGISTER, None, "Postal and proxy votes"),
     Area("canvass", "Canvass", Permission.VIEW_CANVASS, None, "The annual canvass"),
-    Area("elections", "Elections", Permission.VIEW_ELECTIONS, None, "Polls, timetables and nominations"),
+    Area("elections", "Elections", Permission.VIEW_ELECTIONS, "elections:home", "Polls, timetables and nominations"),
     Area("polling", "Polling stations", Permission.VIEW_ELECTIONS, None, "Venues, staffing and packs"),
     Area("count", "Count", Permission.VIEW_ELECTIONS, None, "Verification, count and results"),
     Area("staff", "Staff", Permission.VIEW_STAFF, None, "Recruitment, appointments and pay"),

@@ -73,6 +73,128 @@ def _service_calls(authority, officer):
         "ems.register.services_supply.register_import_supply": lambda: _supply_import(authority, officer),
         **_geography_calls(authority, officer),
         **_supply_sale_calls(authority, officer),
+        **_elections_calls(authority, officer),
+    }
+
+
+def _elections_calls(authority, officer):
+    import datetime as dt
+    import io
+
+    from django.utils import timezone
+
+    from ems.elections import notices
+    from ems.elections import services as el
+    from ems.elections.models import Ballot, BallotStatus, TimetableEntry
+    from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
+
+    north = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Election North")
+    south = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Election South")
+    seat = ElectoralArea.objects.create(authority=authority, area_type=AreaType.CONSTITUENCY, name="Election Seat")
+    PollingDistrict.objects.create(authority=authority, code="EL", name="Election district", ward=north)
+    poll_day = timezone.localdate() + dt.timedelta(days=120)
+    poll_day += dt.timedelta(days=(3 - poll_day.weekday()) % 7)
+    made = {}
+    subs = [el.SubscriberEntry("EL-1", "A"), el.SubscriberEntry("EL-2", "B")]
+
+    def create():
+        made["group"] = el.election_group_create(
+            acting_user=officer, authority=authority, election_type="local", nation="ENG", poll_date=poll_day,
+            ballots=[el.BallotSpec(area=north)],
+        )  # fmt: skip
+
+    def ballot_add():
+        made["south"] = el.ballot_add(acting_user=officer, group=made["group"], spec=el.BallotSpec(area=south))
+
+    def set_date():
+        entry = TimetableEntry.objects.create(
+            authority=authority, group=made["group"], key="ro_test", label="RO's date", ro_chooses=True
+        )
+        el.timetable_set_date(acting_user=officer, entry=entry, due_date=poll_day - dt.timedelta(days=30))
+
+    def combine():
+        made["parl"] = el.election_group_create(
+            acting_user=officer, authority=authority, election_type="ukpge", nation="ENG", poll_date=poll_day,
+            ballots=[el.BallotSpec(area=seat)],
+        )  # fmt: skip
+        el.combined_poll_create(
+            acting_user=officer, authority=authority, name="Combined",
+            ballots=[made["group"].ballots.get(area=north), made["parl"].ballots.get()],
+        )  # fmt: skip
+
+    def nominate(ballot, surname):
+        return el.candidate_nominate(
+            acting_user=officer, ballot=ballot, surname=surname, other_names="X", home_address="1 Road",
+            subscribers=subs,
+        )  # fmt: skip
+
+    def nominate_first():
+        made["north"] = made["group"].ballots.get(area=north)
+        made["candidate"] = nominate(made["north"], "First")
+
+    def withdraw():
+        el.withdrawal_record(acting_user=officer, candidate=nominate(made["north"], "Second"))
+
+    def deposit(key):
+        el.election_notice_publish(acting_user=officer, group=made["parl"]) if key == "dep1" else None
+        made[key] = nominate(made["parl"].ballots.get(), key)
+        amount = el.law.deposit_pence("ukpge", "ENG", poll_day)
+        el.deposit_record(acting_user=officer, candidate=made[key], amount_pence=amount, method="cash")
+
+    def declare_uncontested():
+        south_ballot = Ballot.objects.get(pk=made["south"].pk)
+        el.nominations_close(acting_user=officer, ballot=south_ballot, now=timezone.now() + dt.timedelta(days=200))
+        Ballot.objects.filter(pk=south_ballot.pk).update(status=BallotStatus.SOPN_PUBLISHED)
+        el.ballot_declare_uncontested(acting_user=officer, ballot=south_ballot)
+
+    def template_upload():
+        content = notices.default_template_path("sopn").read_bytes()
+        made["template"] = el.notice_template_upload(
+            acting_user=officer, authority=authority, kind="sopn", language="en", filename="ours.docx",
+            content=io.BytesIO(content).getvalue(),
+        )  # fmt: skip
+
+    return {
+        "ems.elections.services.election_group_create": create,
+        "ems.elections.services.ballot_add": ballot_add,
+        "ems.elections.services.timetable_mark_done": lambda: el.timetable_mark_done(
+            acting_user=officer, entry=made["group"].timetable.first()
+        ),
+        "ems.elections.services.timetable_set_date": set_date,
+        "ems.elections.services.election_notice_publish": lambda: el.election_notice_publish(
+            acting_user=officer, group=made["group"]
+        ),
+        "ems.elections.services.combined_poll_create": combine,
+        "ems.elections.services.candidate_nominate": nominate_first,
+        "ems.elections.services.nomination_paper_add": lambda: el.nomination_paper_add(
+            acting_user=officer, candidate=made["candidate"], subscribers=subs
+        ),
+        "ems.elections.services.nomination_paper_recheck": lambda: el.nomination_paper_recheck(
+            acting_user=officer, paper=made["candidate"].papers.first()
+        ),
+        "ems.elections.services.validity_decide": lambda: [
+            el.validity_decide(acting_user=officer, paper=paper, valid=True, reason="RO satisfied")
+            for paper in made["candidate"].papers.all()
+        ],
+        "ems.elections.services.withdrawal_record": withdraw,
+        "ems.elections.services.deposit_record": lambda: deposit("dep1"),
+        "ems.elections.services.deposit_return": lambda: el.deposit_return(acting_user=officer, candidate=made["dep1"]),
+        "ems.elections.services.deposit_forfeit": lambda: (
+            deposit("dep2"),
+            el.deposit_forfeit(acting_user=officer, candidate=made["dep2"]),
+        ),
+        "ems.elections.services.election_agent_appoint": lambda: el.election_agent_appoint(
+            acting_user=officer, candidate=made["candidate"], name="Agent", address="2 Road"
+        ),
+        "ems.elections.services.nominations_close": lambda: el.nominations_close(
+            acting_user=officer, ballot=made["north"], now=timezone.now() + dt.timedelta(days=200)
+        ),
+        "ems.elections.services.sopn_publish": lambda: el.sopn_publish(acting_user=officer, ballot=made["north"]),
+        "ems.elections.services.ballot_declare_uncontested": declare_uncontested,
+        "ems.elections.services.notice_template_upload": template_upload,
+        "ems.elections.services.notice_template_remove": lambda: el.notice_template_remove(
+            acting_user=officer, template=made["template"]
+        ),
     }
 
 

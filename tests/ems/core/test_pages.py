@@ -28,7 +28,7 @@ def test_navigation_only_offers_areas_the_role_may_open(authority_a, make_user, 
 
 @pytest.mark.django_db
 def test_unbuilt_area_says_not_available_yet(authority_a, make_user, client_for):
-    page = client_for(make_user(Role.ERO, authority_a)).get("/area/elections/")
+    page = client_for(make_user(Role.ERO, authority_a)).get("/area/staff/")
     assert page.status_code == 200
     assert b"This area is not available yet." in page.content
 
