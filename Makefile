@@ -40,6 +40,7 @@ install: $(VENV)/.installed assets/build/.built
 demo: install
 	$(EMS) migrate --no-input -v 0
 	$(EMS) demo-data --electors $(DEMO_ELECTORS) --seed $(DEMO_SEED)
+	$(EMS) demo-elections
 	@echo ""
 	@echo "EMS is starting at http://$(DEMO_ADDR)/ (web server, task worker and scheduler). Ctrl-C stops it."
 	$(EMS) serve $(DEMO_ADDR)
