@@ -54,7 +54,7 @@ from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.registry import register_job
 from ems_rules import franchise
 
-from .bulk import refresh_statistics
+from .bulk import insert_additions, refresh_statistics
 from .models import (
     AbsentVote,
     Alteration,
@@ -795,62 +795,22 @@ def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows,
 
 DEMO_ADDITION_REASON = "On the revised register (demo data)"
 
-# The entry JSON of ems.register.services_alterations._entry_of, built by the database itself so
-# a million additions cost one statement per district. Keys and value types must match it.
-_ENTRY_KEYS = (
-    ("polling_district_id", "e.polling_district_id"),
-    ("elector_number", "e.elector_number"),
-    ("elector_suffix", "e.elector_suffix"),
-    ("title", "e.title"),
-    ("first_names", "e.first_names"),
-    ("surname", "e.surname"),
-    ("date_of_birth", "e.date_of_birth"),
-    ("markers", "e.markers"),
-    ("attainer_date", "e.attainer_date"),
-    ("open_register_opt_out", "BOOL:e.open_register_opt_out"),
-    ("is_anonymous", "BOOL:e.is_anonymous"),
-    ("special_category", "e.special_category"),
-    ("property_id", "e.property_id"),
-    ("polling_district_code", "d.code"),
-    ("ems_elector_id", "e.ems_elector_id"),
-    ("address_1", "COALESCE(p.address_1, '')"),
-    ("address_2", "COALESCE(p.address_2, '')"),
-    ("address_3", "COALESCE(p.address_3, '')"),
-    ("address_4", "COALESCE(p.address_4, '')"),
-    ("address_5", "COALESCE(p.address_5, '')"),
-    ("address_6", "COALESCE(p.address_6, '')"),
-    ("postcode", "COALESCE(p.postcode, '')"),
-    ("uprn", "p.uprn"),
-)
-
-
 def _insert_additions_sql(authority_id: int, district_pk: int, as_at: dt.date) -> None:
     """One "addition on the revised register" alteration per elector of the district, in SQL."""
-    postgres = connection.vendor == "postgresql"
-    parts = []
-    for key, expr in _ENTRY_KEYS:
-        if expr.startswith("BOOL:"):
-            column = expr[5:]
-            expr = column if postgres else f"json(CASE WHEN {column} THEN 'true' ELSE 'false' END)"
-        parts.append(f"'{key}', {expr}")
-    build = "jsonb_build_object" if postgres else "json_object"
-    now = "NOW()" if postgres else "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"  # %% escapes the driver's placeholders
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM register_notice WHERE authority_id = %s AND kind = 'revised' AND effective_date = %s",
             [authority_id, as_at],
         )
         notice_id = cursor.fetchone()[0]
-        cursor.execute(
-            "INSERT INTO register_alteration (authority_id, polling_district_id, elector_id, kind, effective_date, "  # noqa: S608 - fixed SQL
-            "notice_id, entry, reason, created_at) "
-            "SELECT e.authority_id, e.polling_district_id, e.id, 'add', %s, %s, "
-            f"{build}({', '.join(parts)}), %s, {now} "
-            "FROM register_elector e JOIN geography_pollingdistrict d ON d.id = e.polling_district_id "
-            "LEFT JOIN register_property p ON p.id = e.property_id "
-            "WHERE e.polling_district_id = %s",
-            [as_at, notice_id, DEMO_ADDITION_REASON, district_pk],
-        )
+    insert_additions(
+        authority_id=authority_id,
+        notice_id=notice_id,
+        effective_date=as_at,
+        reason=DEMO_ADDITION_REASON,
+        where="e.polling_district_id = %s",
+        params=[district_pk],
+    )
 
 
 def _insert_district_sqlite(authority_id: int, district_pk: int, rows: DistrictRows) -> None:
