@@ -16,18 +16,9 @@ Two small tables live here until they have a home in ``ems_rules``; each names i
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
-from typing import Any
 
-from ems_rules import calendar, franchise, timetables
-
-# ``ems_rules.nominations`` is written alongside this app; until it lands, the provisional
-# stand-ins at the end of this module answer (swap: a plain ``from ems_rules import nominations``).
-try:
-    nominations: Any = importlib.import_module("ems_rules.nominations")
-except ImportError:  # pragma: no cover - depends on what is installed
-    nominations = None
+from ems_rules import calendar, eligibility, franchise, nominations, timetables
 
 
 @dataclass(frozen=True)
@@ -77,58 +68,41 @@ def timetable_warnings(election_type: str, nation: str, poll_date: dt.date) -> l
 
 def subscribers_required(election_type: str, nation: str, on: dt.date) -> int:
     """Subscribers each nomination paper needs (0 where the poll has no nominations)."""
-    if nominations is not None:
-        try:
-            return int(nominations.subscribers_required(election_type, nation, on))
-        except (ValueError, LookupError):  # a poll without nominations (a referendum, say)
-            return 0
-    return _PROVISIONAL_SUBSCRIBERS.get(election_type, 2)
+    try:
+        return int(nominations.subscribers_required(election_type, nation, on))
+    except (ValueError, LookupError):  # a poll without nominations (a referendum, say)
+        return 0
 
 
 def deposit_pence(election_type: str, nation: str, on: dt.date) -> int | None:
     """The deposit each candidate pays, in pence; None where there is none."""
-    if nominations is not None:
-        try:
-            amount = nominations.deposit_pence(election_type, nation, on)
-        except (ValueError, LookupError):
-            return None
-        return None if amount is None else int(amount)
-    return _PROVISIONAL_DEPOSITS.get(election_type)
+    try:
+        amount = nominations.deposit_pence(election_type, nation, on)
+    except (ValueError, LookupError):
+        return None
+    return None if amount is None else int(amount)
 
 
 def description_problems(text: str) -> list[str]:
     """Why a description may not be used (more than six words, say); empty when it may."""
-    if nominations is not None:
-        return [str(problem) for problem in nominations.check_description(text)]
-    return ["A description may have at most six words"] if len(text.split()) > 6 else []
+    return [str(problem) for problem in nominations.check_description(text)]
 
 
 def sopn_sort_key(surname: str, other_names: str) -> tuple[object, ...]:
-    if nominations is None:
-        return (surname.casefold(), other_names.casefold())
     return tuple(nominations.sopn_sort_key(surname, other_names))
 
 
 def subscription_limit(election_type: str, seats: int) -> int | None:
-    """How many nomination papers one elector may subscribe at this ballot (None: no limit).
-
-    UK Parliament: one paper (EC subscriber requirements, elections.md §3.2). Principal-area and
-    parish elections: as many papers as there are seats to fill (EC "number of forms that the
-    subscriber may subscribe"; the exact limit is **unconfirmed** in elections.md §3.2). Local
-    authority mayors: no limit (EC mayoral nomination guidance, elections.md §3.2). Other polls:
-    one paper, **unconfirmed**.
-    """
-    if election_type in ("ukpge", "ukp-by"):
-        return 1
-    if election_type in ("local", "local-by", "parish"):
-        return max(seats, 1)
-    if election_type == "mayor-local":
-        return None
-    return 1
+    """How many nomination papers one elector may subscribe at this ballot (None: no limit);
+    the rule and its sources are in ``ems_rules.nominations.subscription_limit``."""
+    return nominations.subscription_limit(election_type, max(seats, 1))
 
 
 def voting_age(election_type: str, nation: str, poll_date: dt.date) -> int:
-    return franchise.voting_age(nation, poll_type(election_type), poll_date)
+    """The voting age at this poll; PCC polls use the UK Parliament age (18 in Wales too,
+    ``ems_rules.eligibility.AGE_POLL_TYPE``)."""
+    age_type = eligibility.AGE_POLL_TYPE.get(election_type, poll_type(election_type))
+    return franchise.voting_age(nation, age_type, poll_date)
 
 
 def poll_type(election_type: str) -> franchise.PollType:
@@ -196,9 +170,3 @@ def by_election_poll_window(election_type: str, nation: str, requested_on: dt.da
     if election_type == "parish":
         return working_days_after(requested_on, 60, nation)
     return None
-
-
-# ---- provisional stand-ins (removed once ems_rules.nominations lands) ----
-
-_PROVISIONAL_SUBSCRIBERS = {"ukpge": 10, "ukp-by": 10, "mayor-local": 30, "pcc": 100, "mayor-ca": 100, "gla": 330}
-_PROVISIONAL_DEPOSITS = {"ukpge": 50_000, "ukp-by": 50_000, "mayor-local": 50_000, "pcc": 500_000, "mayor-ca": 500_000}
