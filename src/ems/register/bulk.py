@@ -74,8 +74,8 @@ def refresh_statistics(*models_: type[models.Model]) -> None:
             cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
-# A load at least this large, and at least as large as what the tables already hold, is written
-# in bulk-load mode (``bulk_load``); smaller loads keep the indexes live.
+# A load at least this large, and at least half as large as what the tables already hold, is
+# written in bulk-load mode (``bulk_load``); smaller loads keep the indexes live.
 BULK_LOAD_MIN_ROWS = 100_000
 
 
@@ -90,8 +90,8 @@ def bulk_load(*models_: type[models.Model], incoming_rows: int) -> Iterator[bool
     """Load a large batch the way ``pg_restore`` does: without secondary indexes and foreign keys,
     then rebuild them once. Yields whether bulk-load mode is on.
 
-    On PostgreSQL, for a load of at least ``BULK_LOAD_MIN_ROWS`` rows that is no smaller than
-    the tables' current contents, the non-unique indexes and the foreign keys of the tables are
+    On PostgreSQL, for a load of at least ``BULK_LOAD_MIN_ROWS`` rows that is at least half the
+    size of the tables' current contents, the non-unique indexes and the foreign keys of the tables are
     dropped, the caller writes its rows, and the same definitions are then recreated (each
     foreign key validated in one pass over the table instead of one look-up per row; each GIN
     trigram index built once instead of maintained row by row). Unique indexes and primary keys
@@ -99,8 +99,10 @@ def bulk_load(*models_: type[models.Model], incoming_rows: int) -> Iterator[bool
     transaction: on any error everything, the dropped definitions included, rolls back.
 
     The price: the tables are locked (ACCESS EXCLUSIVE) until the transaction commits, so other
-    authorities' register pages wait for the load. That is why only loads that at least double
-    a table use it: the initial migration of a council's register, not day-to-day changes.
+    authorities' register pages wait for the load. That is why only loads that grow a table by
+    half or more use it (rebuilding a GIN index over the whole table is still far cheaper than
+    inserting that many rows into it one by one): the migration of a council's register, not
+    day-to-day changes.
     See ADR 0021.
     """
     if connection.vendor != "postgresql" or incoming_rows < BULK_LOAD_MIN_ROWS:
@@ -110,7 +112,7 @@ def bulk_load(*models_: type[models.Model], incoming_rows: int) -> Iterator[bool
         raise RuntimeError("bulk_load must run inside a transaction")
     tables = [m._meta.db_table for m in models_]
     with connection.cursor() as cursor:
-        if incoming_rows < max(_estimated_rows(cursor, t) for t in tables):
+        if incoming_rows * 2 < max(_estimated_rows(cursor, t) for t in tables):
             yield False
             return
         cursor.execute(
