@@ -795,6 +795,7 @@ def _insert_district(authority: Authority, district_pk: int, rows: DistrictRows,
 
 DEMO_ADDITION_REASON = "On the revised register (demo data)"
 
+
 def _insert_additions_sql(authority_id: int, district_pk: int, as_at: dt.date) -> None:
     """One "addition on the revised register" alteration per elector of the district, in SQL."""
     with connection.cursor() as cursor:

@@ -196,8 +196,6 @@ def parse_register_query(query: str) -> ParsedQuery:
     return parsed
 
 
-
-
 def _text_search(base: QuerySet[Elector], tokens: list[str]) -> QuerySet[Elector]:
     """Every fragment must appear in the elector's names or the first three lines of their
     address (case-insensitive), matched against the search key (``ems.register.search``).
