@@ -46,10 +46,30 @@ def timetable(election_type: str, nation: str, poll_date: dt.date) -> list[Deadl
         table = timetables.compute_timetable(election_type, nation, poll_date)
     except timetables.TimetableError as error:
         raise LawError(str(error)) from error
-    rows = [DeadlineRow(d.key, d.label, d.day, d.time, d.citation) for d in table.deadlines.values()]
+    choices = {c.key: c for c in table.ro_chooses}
+    rows = []
+    for d in table.deadlines.values():
+        choice = choices.pop(d.key, None)
+        if choice is None:
+            rows.append(DeadlineRow(d.key, d.label, d.day, d.time, d.citation))
+        else:
+            # Scottish local polls: the law sets the last day and the RO picks the day within a
+            # window, so one entry carries both (the deadline, movable by the RO).
+            rows.append(
+                DeadlineRow(
+                    d.key,
+                    d.label,
+                    d.day,
+                    d.time,
+                    d.citation,
+                    ro_chooses=True,
+                    earliest=choice.earliest,
+                    latest=choice.latest or d.day,
+                )
+            )
     rows += [
         DeadlineRow(c.key, c.label, None, None, c.citation, ro_chooses=True, earliest=c.earliest, latest=c.latest)
-        for c in table.ro_chooses
+        for c in choices.values()
     ]
     return sorted(rows, key=lambda r: (r.day or r.latest or r.earliest or poll_date, r.time or dt.time(23, 59)))
 

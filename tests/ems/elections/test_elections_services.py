@@ -281,3 +281,26 @@ def test_an_election_the_law_does_not_have_is_refused(poll):
         )  # fmt: skip
     assert "senedd" in str(error.value).lower()
     assert not ElectionGroup.objects.filter(election_type="senedd").exists()
+
+
+def test_scottish_local_election_keeps_one_notice_of_election_entry_the_ro_may_move(authority_a, clock):
+    """In Scotland the law sets the last day for the notice of election and the RO picks the day
+    within a window; the timetable holds one entry with both (it once failed a unique constraint)."""
+    from ems.geography.models import AreaType, ElectoralArea
+
+    ward = ElectoralArea.objects.create(authority=authority_a, area_type=AreaType.WARD, name="Linn")
+    group = elections.election_group_create(
+        acting_user=None, authority=authority_a, election_type="local", nation="SCT", poll_date=POLL,
+        ballots=[BallotSpec(area=ward, seats=4)],
+    )  # fmt: skip
+    assert group.ballots.get().voting_system == "stv"
+    notice = group.timetable.get(key="notice_of_election")
+    assert notice.ro_chooses and notice.due_date is not None and notice.latest is not None
+    assert notice.due_date <= notice.latest < POLL
+    earlier = notice.latest - dt.timedelta(days=7)
+    if notice.earliest is None or earlier >= notice.earliest:
+        elections.timetable_set_date(acting_user=None, entry=notice, due_date=earlier)
+        notice.refresh_from_db()
+        assert notice.due_date == earlier
+    with pytest.raises(ValidationError, match="at the latest"):
+        elections.timetable_set_date(acting_user=None, entry=notice, due_date=notice.latest + dt.timedelta(days=1))
