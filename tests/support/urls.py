@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from ems.core.models import Authority
+from ems.counting import services as counting
 from ems.elections import services as elections
 from ems.geography.models import AreaType, ElectoralArea, PollingDistrict
 from ems.jobs.models import JobRun, JobState
@@ -126,6 +127,32 @@ class World:
         )  # fmt: skip
         self.paper = self.candidate.papers.get()
         self.timetable_entry = self.election.timetable.order_by("pk").first()
+        # A ballot box registered for the count (boxes may be registered before polling day).
+        self.box = counting.ballot_box_add(acting_user=None, ballot=self.ballot, label=f"{marker} box", bpa_issued=10)
+        self._polling(authority, marker)
+
+    def _polling(self, authority: Authority, marker: str) -> None:
+        """The election's polling arrangements: a station with the district allotted to it, and a
+        signed-off eligibility run (the world's elector is eligible)."""
+        from ems.geography.models import PollingPlace, PollingStation
+        from ems.polling import eligibility
+        from ems.polling import services as polling
+        from ems.polling.models import EligibilityRun
+
+        place = PollingPlace.objects.create(authority=authority, code="P1", name=f"{marker} Hall", postcode="ZZ1 1ZZ")
+        self.station = PollingStation.objects.create(
+            authority=authority, code="S1", number="1", place=place, district=self.district
+        )
+        self.poll = polling.poll_open(acting_user=None, authority=authority, group=self.election)
+        self.allocation = polling.station_allocation_set(
+            acting_user=None, poll=self.poll, district=self.district, station=self.station
+        )
+        # Computed in place rather than as a job, so the world keeps exactly one JobRun.
+        self.run = EligibilityRun.objects.create(
+            authority=authority, poll=self.poll, number=1, poll_date=self.poll.poll_date
+        )
+        eligibility.compute(self.run)
+        self.run.refresh_from_db()
 
     def value_for(self, route: Route, param: str) -> list[Any]:
         if param == "job_id":
@@ -150,6 +177,16 @@ class World:
             return [self.paper.pk]
         if param == "entry_id":
             return [self.timetable_entry.pk]
+        if param == "box_id":
+            return [self.box.pk]
+        if param == "poll_id":
+            return [self.poll.pk]
+        if param == "run_id":
+            return [self.run.pk]
+        if param == "station_id":
+            return [self.station.pk]
+        if param == "allocation_id":
+            return [self.allocation.pk]
         if param == "document":
             return ["sopn" if route.route.startswith("elections/ballots/") else "notice-of-election"]
         if param == "fmt":

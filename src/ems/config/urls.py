@@ -11,6 +11,10 @@ urlpatterns = [
     path("jobs/", include("ems.jobs.urls")),
     path("register/", include("ems.register.urls")),
     path("elections/", include("ems.elections.urls")),
+    path("polling/", include("ems.polling.urls")),
+    path("api/", include("ems.polling.api_urls")),
+    path("count/", include("ems.counting.urls")),
+    path("results/", include("ems.counting.public_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

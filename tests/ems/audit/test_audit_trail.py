@@ -74,6 +74,8 @@ def _service_calls(authority, officer):
         **_geography_calls(authority, officer),
         **_supply_sale_calls(authority, officer),
         **_elections_calls(authority, officer),
+        **_counting_calls(authority, officer),
+        **_polling_calls(authority, officer),
     }
 
 
@@ -194,6 +196,191 @@ def _elections_calls(authority, officer):
         "ems.elections.services.notice_template_upload": template_upload,
         "ems.elections.services.notice_template_remove": lambda: el.notice_template_remove(
             acting_user=officer, template=made["template"]
+        ),
+    }
+
+
+def _polling_calls(authority, officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ems.accounts import services as accounts
+    from ems.elections import services as el
+    from ems.geography.models import AreaType, ElectoralArea, PollingDistrict, PollingPlace, PollingStation
+    from ems.jobs.runner import execute
+    from ems.polling import services as pl
+    from ems.register import services_alterations as alt
+
+    ward = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Polling ward")
+    district = PollingDistrict.objects.create(authority=authority, code="PL", name="Polling district", ward=ward)
+    place = PollingPlace.objects.create(authority=authority, code="PP", name="Polling Hall")
+    station = PollingStation.objects.create(authority=authority, code="PS", number="1", place=place, district=district)
+    elector = alt.elector_add(
+        acting_user=None, authority=authority, polling_district=district, first_names="Poll", surname="Voter",
+        reason="test", effective_date=timezone.localdate() - dt.timedelta(days=400),
+    )  # fmt: skip
+    poll_day = timezone.localdate() + dt.timedelta(days=150)
+    poll_day += dt.timedelta(days=(3 - poll_day.weekday()) % 7)
+    group = el.election_group_create(
+        acting_user=None, authority=authority, election_type="parish", nation="ENG", poll_date=poll_day,
+        ballots=[el.BallotSpec(area=ward)],
+    )  # fmt: skip
+    el.election_notice_publish(acting_user=None, group=group)
+    ro = accounts.user_create(
+        acting_user=None, authority=authority, username="polling-ro", password="x" * 14, role=Role.RETURNING_OFFICER
+    )
+    made = {}
+
+    def open_poll():
+        made["poll"] = pl.poll_open(acting_user=officer, authority=authority, group=group)
+
+    def allot():
+        made["allocation"] = pl.station_allocation_set(
+            acting_user=officer, poll=made["poll"], district=district, station=station
+        )
+
+    def run():
+        made["run"] = pl.eligibility_run_start(acting_user=officer, poll=made["poll"], enqueue=False)
+        execute(made["run"].job_id)
+
+    return {
+        "ems.polling.services.poll_open": open_poll,
+        "ems.polling.services.late_entry_record": lambda: pl.late_entry_record(
+            acting_user=officer, poll=made["poll"], elector=elector, basis="clerical_error", reference="CE1"
+        ),
+        "ems.polling.services.station_allocation_set": allot,
+        "ems.polling.services.station_details_save": lambda: pl.station_details_save(
+            acting_user=officer, station=station, values={"step_free": True}
+        ),
+        "ems.polling.services.eligibility_run_start": run,
+        "ems.polling.services.eligibility_run_sign_off": lambda: pl.eligibility_run_sign_off(
+            acting_user=ro, run=made["run"]
+        ),
+        "ems.polling.services.ballot_papers_allocate": lambda: pl.ballot_papers_allocate(
+            acting_user=officer, poll=made["poll"]
+        ),
+        "ems.polling.services.station_packs_start": lambda: pl.station_packs_start(
+            acting_user=officer, poll=made["poll"], enqueue=False
+        ),
+        "ems.polling.services.poll_cards_start": lambda: pl.poll_cards_start(
+            acting_user=officer, poll=made["poll"], enqueue=False
+        ),
+        "ems.polling.services.station_allocation_remove": lambda: pl.station_allocation_remove(
+            acting_user=officer, allocation=made["allocation"]
+        ),
+    }
+
+
+def _counting_calls(authority, officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ems.counting import selectors as cs
+    from ems.counting import services as c
+    from ems.counting import services_spending as sp
+    from ems.elections import selectors as es
+    from ems.elections import services as el
+    from ems.geography.models import AreaType, ElectoralArea
+
+    made = {}
+    poll_day = timezone.localdate() - dt.timedelta(days=1)
+
+    def polled(election_type, surnames, seats=1):
+        """A ballot polled yesterday with its candidates standing (statement of persons nominated published)."""
+        ward = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name=f"Count {election_type}")
+        group = el.election_group_create(
+            acting_user=officer, authority=authority, election_type=election_type, nation="ENG", poll_date=poll_day,
+            ballots=[el.BallotSpec(area=ward, seats=seats)],
+        )  # fmt: skip
+        _entry, close = es.deadline(group, "close_of_nominations")
+        el.election_notice_publish(acting_user=officer, group=group, published_at=close - dt.timedelta(days=10))
+        ballot = group.ballots.get()
+        for surname in surnames:
+            made[surname] = el.candidate_nominate(
+                acting_user=officer, ballot=ballot, surname=surname, other_names="A", home_address="1 Road",
+                subscribers=[el.SubscriberEntry("CT-1", "A"), el.SubscriberEntry("CT-2", "B")],
+                received_at=close - dt.timedelta(days=5),
+            )  # fmt: skip
+            for paper in made[surname].papers.all():
+                el.validity_decide(acting_user=officer, paper=paper, valid=True, reason="RO satisfied")
+        el.nominations_close(acting_user=officer, ballot=ballot)
+        el.sopn_publish(acting_user=officer, ballot=ballot)
+        return ballot
+
+    def verified(ballot, papers):
+        box = c.ballot_box_add(acting_user=officer, ballot=ballot, label="1", bpa_issued=papers)
+        c.box_receive(acting_user=officer, box=box)
+        c.verification_record(acting_user=officer, box=box, papers_counted=papers)
+        return c.verification_finalise(acting_user=officer, session=box.session)
+
+    def box_add():
+        made["ballot"] = polled("local", ("Ash", "Birch", "Cedar"))
+        made["box"] = c.ballot_box_add(acting_user=officer, ballot=made["ballot"], label="1", bpa_issued=100)
+        made["session"] = made["box"].session
+
+    def current():
+        return cs.current_round(made["session"])
+
+    def stv_import():
+        ballot = polled("parish", ("Dee", "Elm", "Fir", "Gum"), seats=2)
+        type(ballot).objects.filter(pk=ballot.pk).update(voting_system="stv")
+        type(ballot.group).objects.filter(pk=ballot.group_id).update(nation="SCT")
+        session = verified(ballot, 10)
+        blt = b'4 2\n4 1 2 0\n3 2 0\n2 3 0\n1 4 0\n0\n"A DEE"\n"A ELM"\n"A FIR"\n"A GUM"\n"t"\n'
+        c.count_preferences_import(acting_user=officer, count_round=cs.current_round(session), content=blt)
+
+    def recount_decide():
+        recount = made["session"].recounts.get()
+        c.recount_decide(acting_user=officer, recount=recount, grant=True)
+        c.count_figures_record(acting_user=officer, count_round=current(),
+                               votes={made["Ash"].pk: 45, made["Birch"].pk: 45, made["Cedar"].pk: 9})  # fmt: skip
+
+    return {
+        "ems.counting.services.ballot_box_add": box_add,
+        "ems.counting.services.box_receive": lambda: c.box_receive(acting_user=officer, box=made["box"]),
+        "ems.counting.services.verification_record": lambda: c.verification_record(
+            acting_user=officer, box=made["box"], papers_counted=99
+        ),
+        "ems.counting.services.variance_resolve": lambda: c.variance_resolve(
+            acting_user=officer,
+            verification=made["box"].verifications.get(),
+            explanation="Spoilt paper",
+            resolution="Accepted",
+        ),
+        "ems.counting.services.verification_finalise": lambda: c.verification_finalise(
+            acting_user=officer, session=made["session"]
+        ),
+        "ems.counting.services.electorate_set": lambda: c.electorate_set(
+            acting_user=officer, ballot=made["ballot"], electorate=500
+        ),
+        "ems.counting.services.count_figures_record": lambda: c.count_figures_record(
+            acting_user=officer,
+            count_round=current(),
+            votes={made["Ash"].pk: 50, made["Birch"].pk: 40, made["Cedar"].pk: 9},
+        ),
+        "ems.counting.services.count_preferences_import": stv_import,
+        "ems.counting.services.doubtful_papers_adjudicate": lambda: c.doubtful_papers_adjudicate(
+            acting_user=officer, count_round=current(), decision="accepted"
+        ),
+        "ems.counting.services.recount_request": lambda: c.recount_request(
+            acting_user=officer, session=made["session"], requested_by="Birch", reason="Close"
+        ),
+        "ems.counting.services.recount_decide": recount_decide,
+        "ems.counting.services.lot_draw": lambda: c.lot_draw(acting_user=officer, count_round=current(), seed=7),
+        "ems.counting.services.result_declare": lambda: c.result_declare(acting_user=officer, session=made["session"]),
+        "ems.counting.services.deposits_settle": lambda: c.deposits_settle(
+            acting_user=officer, session=made["session"]
+        ),
+        "ems.counting.services_spending.spending_limits_calculate": lambda: sp.spending_limits_calculate(
+            acting_user=officer, ballot=made["ballot"], electorate=500
+        ),
+        "ems.counting.services_spending.expense_return_record": lambda: sp.expense_return_record(
+            acting_user=officer, candidate=made["Ash"], return_received_on=timezone.localdate()
+        ),
+        "ems.counting.services_spending.inspection_notice_publish": lambda: sp.inspection_notice_publish(
+            acting_user=officer, session=made["session"], place="Town Hall", times="9am to 4pm"
         ),
     }
 
