@@ -315,9 +315,21 @@ def main() -> int:
             print(f"  FAILED: {exc}")
             continue
         print("  " + json.dumps(runs[-1]))
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for run in runs:
+        run["timestamp"] = now
+    # A run on one database keeps the last recorded run of the others (each run carries its time).
+    kept = []
+    if RESULTS.exists():
+        earlier = json.loads(RESULTS.read_text())
+        done = {run["database"] for run in runs}
+        kept = [
+            {**run, "timestamp": run.get("timestamp", earlier.get("timestamp"))}
+            for run in earlier.get("runs", [])
+            if run.get("database") not in done and run.get("electors") == args.electors
+        ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"benchmark": "register", "timestamp": dt.datetime.now(dt.UTC).isoformat(
-        timespec="seconds"), "runs": runs}, indent=2) + "\n")  # fmt: skip
+    RESULTS.write_text(json.dumps({"benchmark": "register", "timestamp": now, "runs": kept + runs}, indent=2) + "\n")
     print(f"written to {RESULTS}")
     return 0 if runs else 1
 
