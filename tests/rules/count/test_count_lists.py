@@ -16,6 +16,11 @@ Sources:
   305,452, Liberal Democrat 189,622 (wikizero.com/m/2020_London_Assembly_election); constituency
   seats Labour 9, Conservative 5; Londonwide seats Conservative 4, Green 3, Labour 2, Lib Dem 2
   (onlondon.co.uk/london-assembly-election-results-2021).
+- European Parliament 2019, Wales (pure closed-list D'Hondt, four seats, as the Senedd from 2026):
+  Brexit Party 271,404, Plaid Cymru 163,928, Labour 127,833, Lib Dem 113,885, Conservative
+  54,587, Green 52,660, UKIP 27,566, Change UK 24,332; elected in order Gill (Brexit), Evans
+  (Plaid), Wells (Brexit), Jones (Labour) (bbc.com/news/uk-wales-politics-48417474;
+  llanellionline.news, declaration order).
 """
 
 import datetime as dt
@@ -94,6 +99,24 @@ def test_london_threshold_excludes_a_party_below_five_percent():
 def test_list_threshold_data():
     assert list_threshold("London Assembly", dt.date(2024, 5, 2)) == Decimal(5)
     assert list_threshold("Scottish Parliament", dt.date(2021, 5, 6)) is None
+
+
+def test_european_parliament_2019_wales_closed_list():
+    votes = {
+        "Brexit Party": 271_404,
+        "Plaid Cymru": 163_928,
+        "Labour": 127_833,
+        "Liberal Democrat": 113_885,
+        "Conservative": 54_587,
+        "Green": 52_660,
+        "UKIP": 27_566,
+        "Change UK": 24_332,
+    }
+    result = allocate_dhondt(votes, 4)
+    assert result.elected == ("Brexit Party", "Plaid Cymru", "Brexit Party", "Labour")
+    # The last seat: Labour's 127,833 against the Brexit Party's 271,404 / 3 = 90,468 and the
+    # Lib Dems' 113,885.
+    assert {p: n for p, n in result.seats_won.items() if n} == {"Brexit Party": 2, "Plaid Cymru": 1, "Labour": 1}
 
 
 def test_senedd_2026_style_closed_list_six_seats():
