@@ -18,6 +18,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from ems.core import services as core_services
 from ems.core.models import Authority
 from ems.counting import services as counting
 from ems.elections import services as elections
@@ -127,6 +128,9 @@ class World:
         )  # fmt: skip
         self.paper = self.candidate.papers.get()
         self.timetable_entry = self.election.timetable.order_by("pk").first()
+        self.calendar_day = core_services.calendar_day_add(
+            acting_user=None, authority=authority, day=dt.date(2031, 6, 4), nations=["ENG"], reason=f"{marker} day"
+        )
         # A ballot box registered for the count (boxes may be registered before polling day).
         self.box = counting.ballot_box_add(acting_user=None, ballot=self.ballot, label=f"{marker} box", bpa_issued=10)
         self._polling(authority, marker)
@@ -177,6 +181,8 @@ class World:
             return [self.paper.pk]
         if param == "entry_id":
             return [self.timetable_entry.pk]
+        if param == "day_id":
+            return [self.calendar_day.pk]
         if param == "box_id":
             return [self.box.pk]
         if param == "poll_id":

@@ -54,3 +54,34 @@ class AuthorityScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarDay(AuthorityScopedModel):
+    """A council's entry in the override table of the working-day calendar.
+
+    The election rules disregard "a day appointed for public thanksgiving or mourning" as well
+    as bank holidays (e.g. Local Elections (Principal Areas) (England and Wales) Rules 2006,
+    Sch 2 r.2; RPA 1983 Sch 1 r.2). Such days, and one-off bank holidays, are proclaimed at short
+    notice, so officers record them here rather than wait for a software release. ``dies_non``
+    False takes out a day the yearly pattern would give but a proclamation moved.
+    The national one-off days already known are in ``ems_rules.calendar.DEFAULT_OVERRIDES``.
+    """
+
+    day = models.DateField()
+    nations = models.CharField(max_length=20, help_text="Comma-separated nation codes, e.g. ENG,WLS")
+    dies_non = models.BooleanField(default=True)
+    reason = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["authority", "day"], name="core_calendarday_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.reason}"
+
+    @property
+    def nation_codes(self) -> list[str]:
+        return [code for code in self.nations.split(",") if code]

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "elections"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.election_create, name="create"),
     path("combined/new/", views.combined_poll_create, name="combined-new"),
+    path("calendar/", views_calendar.calendar, name="calendar"),
+    path("calendar/add/", views_calendar.calendar_add, name="calendar-add"),
+    path("calendar/<int:day_id>/remove/", views_calendar.calendar_remove, name="calendar-remove"),
     path("templates/", views.template_list, name="templates"),
     path("templates/upload/", views.template_upload, name="template-upload"),
     path("templates/default/", views.template_default, name="template-default"),

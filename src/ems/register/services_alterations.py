@@ -104,7 +104,7 @@ def _resolve_notice(
     if effective_date is not None:
         _check_not_before_renumbering(authority.pk, effective_date)
     today = effective_date or timezone.localdate()
-    holidays = bank_holidays(authority.nation, today.year, today.year + 1)
+    holidays = bank_holidays(authority.nation, today.year, today.year + 1, authority_id=authority.pk)
     date = next_monthly_notice_date(today - dt.timedelta(days=1), holidays) if effective_date is None else today
     existing = Notice.objects.filter(
         authority=authority, kind=NoticeKind.MONTHLY, effective_date=date, state=NoticeState.DRAFT

@@ -1,6 +1,7 @@
 """The audit trail: written by every service in the same transaction, and immutable."""
 
 import csv
+import datetime as dt
 import inspect
 import io
 
@@ -42,9 +43,18 @@ def _service_calls(authority, officer):
         )
         return job_services.jobs_requeue_stale()
 
+    calendar_days: list = []
     return {
         "ems.core.services.authority_create": lambda: core_services.authority_create(
             acting_user=officer, name="Gamma", gss_code="W06000099", nation="WLS", authority_type="WPA"
+        ),
+        "ems.core.services.calendar_day_add": lambda: calendar_days.append(
+            core_services.calendar_day_add(
+                acting_user=officer, authority=authority, day=dt.date(2027, 4, 21), nations=["ENG"], reason="Mourning"
+            )
+        ),
+        "ems.core.services.calendar_day_remove": lambda: core_services.calendar_day_remove(
+            acting_user=officer, row=calendar_days[-1]
         ),
         "ems.accounts.services.user_create": lambda: account_services.user_create(
             acting_user=officer, authority=authority, username="new-user", password="x" * 14, role=Role.CANVASSER

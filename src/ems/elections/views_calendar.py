@@ -1,0 +1,101 @@
+"""The council's working-day calendar: days appointed for public thanksgiving or mourning, and
+one-off bank holidays, that the election timetables must skip (decision 0024)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ems.accounts.decorators import permission_required
+from ems.accounts.roles import Permission
+from ems.core import selectors as core_selectors
+from ems.core import services as core_services
+from ems.core.models import Nation
+from ems_rules.calendar import DEFAULT_OVERRIDES
+
+from .forms import ConfirmForm
+from .forms_calendar import CalendarDayForm
+from .views import _can, _context, _data, _errors, _service_error
+
+
+def _nation_names(codes: Any) -> str:
+    labels = dict(Nation.choices)
+    return ", ".join(str(labels.get(str(code), code)) for code in sorted(codes))
+
+
+@permission_required(Permission.VIEW_ELECTIONS)
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    own = list(core_selectors.calendar_days_for_user(request.user))
+    built_in = [
+        {"day": o.day, "nations": _nation_names(o.nations), "dies_non": o.dies_non, "reason": o.reason}
+        for o in DEFAULT_OVERRIDES
+    ]
+    return render(
+        request,
+        "elections/calendar.html",
+        _context(
+            _("Working-day calendar"),
+            own=[{"row": r, "nations": _nation_names(r.nation_codes)} for r in own],
+            built_in=built_in,
+            can_manage=_can(request, Permission.MANAGE_ELECTIONS),
+        ),
+    )
+
+
+@permission_required(Permission.MANAGE_ELECTIONS)
+@require_http_methods(["GET", "POST"])
+def calendar_add(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = CalendarDayForm(data=_data(request), initial={"dies_non": "yes"})
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        day: dt.date = data["day"]
+        try:
+            core_services.calendar_day_add(
+                acting_user=user,
+                authority=user.authority,
+                day=day,
+                nations=data["nations"],
+                dies_non=data["dies_non"] == "yes",
+                reason=data["reason"],
+                source=data["source"],
+            )
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(day)s is in the calendar. Timetables of elections created from now on count with it.")
+                % {"day": f"{day.day} {day:%B %Y}"},
+            )
+            return redirect("elections:calendar")
+    return render(request, "elections/calendar_add.html", _context(_("Add a day"), form=form, error_list=_errors(form)))
+
+
+@permission_required(Permission.MANAGE_ELECTIONS)
+@require_http_methods(["GET", "POST"])
+def calendar_remove(request: HttpRequest, day_id: int) -> HttpResponse:
+    row = core_selectors.calendar_day_for_user(request.user, day_id)
+    form = ConfirmForm(data=_data(request))
+    if form.is_bound and form.is_valid():
+        core_services.calendar_day_remove(acting_user=request.user, row=row)  # type: ignore[arg-type]
+        messages.success(request, _("The day is taken out of the calendar."))
+        return redirect("elections:calendar")
+    return render(
+        request,
+        "elections/calendar_remove.html",
+        _context(
+            _("Remove %(day)s from the calendar") % {"day": f"{row.day.day} {row.day:%B %Y}"},
+            row=row,
+            form=form,
+            error_list=_errors(form),
+        ),
+    )
