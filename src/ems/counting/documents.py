@@ -186,11 +186,18 @@ RESULT_COLUMNS = [
     "electorate",
     "turnout_ballot_papers_percent",
     "turnout_valid_percent",
+    "kind",
+    "list_position",
+    "seats_won",
+    "majority",
 ]
 
 
 def results_csv(results: list[dict[str, Any]]) -> bytes:
-    """One row per candidate; the ballot's figures repeat on each of its rows."""
+    """One row per candidate; the ballot's figures repeat on each of its rows. A referendum has
+    a row per answer (``kind`` answer, ``majority`` yes for the answer carried); a closed-list
+    ballot a row per party list or individual candidate with its seats won (``kind`` list or
+    individual), then a row per list candidate with the list position (``kind`` candidate)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=RESULT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -209,14 +216,38 @@ def results_csv(results: list[dict[str, Any]]) -> bytes:
             "turnout_valid_percent": result["turnout_valid_percent"],
             **{f"rejected_{head}": count for head, count in result["rejected"].items()},
         }
-        for candidate in result["candidates"]:
+        for answer in result.get("answers", []):
             writer.writerow(
                 {
                     **common,
+                    "kind": "answer",
+                    "candidate": answer["answer"],
+                    "votes": answer["votes"],
+                    "majority": "yes" if answer["answer"] == result["majority_answer"] else "no",
+                }
+            )
+        for option in result.get("lists", []):
+            writer.writerow(
+                {
+                    **common,
+                    "kind": option["kind"],
+                    "candidate": option["name"],
+                    "party": option["name"] if option["kind"] == "list" else "",
+                    "votes": _blank(option["votes"]),
+                    "seats_won": option["seats"],
+                }
+            )
+        for candidate in result["candidates"]:
+            listed = "lists" in result and candidate.get("list_position") is not None
+            writer.writerow(
+                {
+                    **common,
+                    "kind": "candidate",
                     "candidate": candidate["name"],
                     "party": candidate["party"],
-                    "votes": _blank(candidate["votes"]),
+                    "votes": "" if listed else _blank(candidate["votes"]),
                     "elected": "yes" if candidate["elected"] else "no",
+                    "list_position": _blank(candidate.get("list_position")),
                 }
             )
     return out.getvalue().encode("utf-8")

@@ -141,6 +141,44 @@ class CountForm(forms.Form):
         return {pk: int(self.cleaned_data.get(f"second_{pk}") or 0) for pk, _name in self.candidates}
 
 
+class AnswersForm(forms.Form):
+    """A referendum: votes for each answer (``answer_1`` for "Yes", ``answer_2`` for "No")."""
+
+    def __init__(self, *args: Any, answers: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+        for i, answer in enumerate(answers, start=1):
+            self.fields[f"answer_{i}"] = whole(_("Votes for %(answer)s") % {"answer": answer})
+            self.fields[f"answer_{i}"].error_messages["required"] = _("Enter the votes for %(answer)s") % {
+                "answer": answer
+            }
+
+    def votes(self) -> dict[str, int]:
+        return {answer: int(self.cleaned_data[f"answer_{i}"]) for i, answer in enumerate(self.answers, start=1)}
+
+
+class ListsForm(forms.Form):
+    """A closed-list (D'Hondt) ballot: votes for each party list (``list_N``, in ballot-paper
+    order) and each individual candidate (``votes_<id>``)."""
+
+    def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = options  # (field name, party or candidate name)
+        for name, label in options:
+            self.fields[name] = whole(_("Votes for %(name)s") % {"name": label})
+            self.fields[name].error_messages["required"] = _("Enter the votes for %(name)s") % {"name": label}
+
+    def list_votes(self) -> dict[str, int]:
+        return {label: int(self.cleaned_data[name]) for name, label in self.options if name.startswith("list_")}
+
+    def candidate_votes(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("votes_")): int(self.cleaned_data[name])
+            for name, _label in self.options
+            if name.startswith("votes_")
+        }
+
+
 class PreferencesForm(forms.Form):
     file = forms.FileField(
         label=_("Preference file (BLT)"),

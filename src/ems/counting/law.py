@@ -3,8 +3,8 @@
 The rules live in ``ems_rules`` (pure Python, cited and tested there):
 
 - ``ems_rules.count``: the exact count engines (FPTP, STV for Scotland and Northern Ireland, the
-  supplementary vote), BLT preference files, and ties decided by lot from a recorded seed
-  (``ems_rules.count.lots``).
+  supplementary vote, D'Hondt for closed lists, referendums), BLT preference files, and ties
+  decided by lot from a recorded seed (``ems_rules.count.lots``).
 - ``ems_rules.nominations``: the deposit, and whether a candidate's share of the votes returns it
   (more than 5% of the valid votes; 2.5% for the London-wide Assembly list).
 - ``ems_rules.spending``: spending limits, the last day for the spending return, and the last day
@@ -38,7 +38,9 @@ from ems_rules import calendar, nominations, spending
 from ems_rules.count import (
     CountInputError,
     LotRequiredError,
+    allocate_dhondt,
     count_fptp,
+    count_referendum,
     count_stv_ni,
     count_stv_scotland,
     count_sv,
@@ -57,7 +59,8 @@ class LotNeeded(LawError):
 
 # ---- the count -----------------------------------------------------------------------------------
 
-COUNTABLE_SYSTEMS = ("fptp", "stv", "sv")
+COUNTABLE_SYSTEMS = ("fptp", "stv", "sv", "dhondt", "referendum")
+REFERENDUM_ANSWERS = ("Yes", "No")  # a neighbourhood planning referendum's question is answered Yes or No
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,55 @@ def count_totals(
     except CountInputError as error:
         raise LawError(str(error)) from error
     raise LawError(f"Counting a {voting_system} ballot from totals is not supported here: use `ems count`")
+
+
+def count_lists(
+    votes: Mapping[str, int], lists: Mapping[str, Sequence[str]], seats: int, *, seed: int | None = None
+) -> Outcome:
+    """A closed-list ballot (the Senedd from 2026): ``votes`` for each party list and each
+    individual candidate, ``lists`` each one's standing candidates in list order (an individual
+    candidate is a list of one, holding only themself). The seats go to the lists by D'Hondt
+    (``ems_rules.count.allocate_dhondt``: a list with no candidates left takes no more seats,
+    equal highest figures with too few seats left are decided by lot), and within a list to its
+    candidates in list order. ``elected`` holds the candidates' labels in order of allocation."""
+    unknown = sorted(set(lists) ^ set(votes))
+    if unknown:
+        raise LawError(f"votes and lists do not match: {', '.join(unknown)}")
+    try:
+        result = allocate_dhondt(
+            votes, seats, list_sizes={name: len(members) for name, members in lists.items()}, seed=seed
+        )
+    except LotRequiredError as error:
+        raise LotNeeded(str(error)) from error
+    except CountInputError as error:
+        raise LawError(str(error)) from error
+    taken = dict.fromkeys(lists, 0)
+    elected: list[str] = []
+    for quotient in result.rounds:
+        elected.append(lists[quotient.party][taken[quotient.party]])
+        taken[quotient.party] += 1
+    report = result.as_json()
+    report["members"] = [
+        {"round": q.round, "list": q.party, "member": member} for q, member in zip(result.rounds, elected, strict=True)
+    ]
+    return Outcome(
+        elected=tuple(elected),
+        first=dict(votes),
+        report=report,
+        tie_breaks=[t.as_json() for t in result.tie_breaks],
+    )
+
+
+def count_answers(votes: Mapping[str, int]) -> Outcome:
+    """A referendum: the votes for each answer and the majority of the valid votes
+    (``ems_rules.count.count_referendum``; equal votes give no majority, and no lot is drawn).
+    Nothing is elected; the report carries ``majority_answer`` and ``margin``. Rejected papers
+    and turnout are the count's own figures (the statement of rejected ballot papers)."""
+    try:
+        result = count_referendum(votes)
+    except CountInputError as error:
+        raise LawError(str(error)) from error
+    return Outcome(elected=(), first=dict(votes), report=result.as_json())
 
 
 def preference_text(data: bytes) -> str:

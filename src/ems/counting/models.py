@@ -189,6 +189,30 @@ class CountEntry(AuthorityScopedModel):
         return f"{self.candidate}: {self.votes}"
 
 
+class OptionKind(models.TextChoices):
+    ANSWER = "answer", "Referendum answer"
+    PARTY_LIST = "list", "Party list"
+
+
+class CountOption(AuthorityScopedModel):
+    """Votes in one round for something on the ballot paper that is not one candidate: a
+    referendum's answer ("Yes", "No"), or a party's closed list at a D'Hondt ballot (an
+    individual candidate there is a list of one, and keeps a ``CountEntry``)."""
+
+    round = models.ForeignKey(CountRound, on_delete=models.PROTECT, related_name="options")
+    kind = models.CharField(max_length=10, choices=OptionKind.choices)
+    label = models.CharField(max_length=200, help_text="The answer, or the party's name as on the ballot paper")
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order on the ballot paper")
+    votes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["round", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["authority", "round", "label"], name="uniq_count_option")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.votes}"
+
+
 class RejectionHead(models.TextChoices):
     """The statement of rejected ballot papers (elections.md §7.2)."""
 

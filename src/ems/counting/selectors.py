@@ -32,6 +32,7 @@ from .models import (
     Declaration,
     DoubtfulPaper,
     ExpenseReturn,
+    OptionKind,
     Recount,
     RecountDecision,
     RejectionHead,
@@ -105,6 +106,32 @@ def candidate_party(candidate: Candidate) -> str:
     if candidate.party_name:
         return candidate.party_name
     return candidate.description or ("Independent" if candidate.affiliation == "independent" else "")
+
+
+@dataclass
+class ListOption:
+    """One choice on a closed-list (D'Hondt) ballot paper: a party's list with its standing
+    candidates in list order, or an individual candidate (``party`` empty, a list of one)."""
+
+    name: str  # the party, or the individual candidate's name
+    party: str
+    members: list[Candidate]
+
+
+def list_options(ballot: Ballot) -> list[ListOption]:
+    """The party lists and individual candidates of a closed-list ballot, in ballot-paper order."""
+    out: list[ListOption] = []
+    by_party: dict[str, ListOption] = {}
+    for candidate in standing_candidates(ballot):  # party by party, in list-position order
+        party = candidate.party_name if candidate.affiliation == "party" else ""
+        if not party:
+            out.append(ListOption(candidate_name(candidate), "", [candidate]))
+        elif party in by_party:
+            by_party[party].members.append(candidate)
+        else:
+            by_party[party] = ListOption(party, party, [candidate])
+            out.append(by_party[party])
+    return out
 
 
 # ---- boxes and verification ----------------------------------------------------------------------
@@ -301,12 +328,20 @@ def result_figures(session: CountSession, count_round: CountRound | None = None)
                 "by_lot": labels.get(candidate.pk, "") in lot_outcomes,
             }
         )
-    rows.sort(key=lambda r: (-(r["votes"] or 0), r["name"]))
+    system = ballot.voting_system
+    extra: dict[str, Any] = {"system": system}
+    if system == "referendum":
+        extra.update(_referendum_figures(ballot, count_round))
+        valid_votes = sum(a["votes"] for a in extra["answers"])
+    elif system == "dhondt":
+        extra.update(_list_result(ballot, count_round, rows))
+        valid_votes = sum(x["votes"] or 0 for x in extra["lists"])
+    else:
+        rows.sort(key=lambda r: (-(r["votes"] or 0), r["name"]))
+        valid_votes = sum(r["votes"] or 0 for r in rows)
     rejected = rejected_statement(count_round)
-    valid_votes = sum(r["votes"] or 0 for r in rows)
     verified = session.verification_totals.get("total", {}).get("counted") if session.verification_totals else None
     report = count_round.report if count_round is not None else {}
-    system = ballot.voting_system
     if system == "stv" and report.get("valid_votes") is not None:
         valid_papers = int(report["valid_votes"])
         ballot_papers = verified if verified is not None else valid_papers + rejected["total"]
@@ -317,7 +352,8 @@ def result_figures(session: CountSession, count_round: CountRound | None = None)
     entered = count_round is not None and count_round.entered
     # Each paper carries one vote (one seat; STV papers counted once): votes plus rejected papers must
     # equal the papers verified. A multi-seat FPTP paper carries up to ``seats`` votes: not checkable.
-    one_vote_each = system == "stv" or (system in ("fptp", "sv") and ballot.seats == 1)
+    # A referendum or closed-list paper carries one vote (for an answer, a list or an individual).
+    one_vote_each = system in ("stv", "referendum", "dhondt") or (system in ("fptp", "sv") and ballot.seats == 1)
     if entered and verified is not None and one_vote_each:
         counted = (valid_papers if system == "stv" else valid_votes) + rejected["total"]
         if counted != verified:
@@ -333,7 +369,7 @@ def result_figures(session: CountSession, count_round: CountRound | None = None)
         "entered": entered,
         "needs_lot": count_round.needs_lot if count_round is not None else "",
         "candidates": rows,
-        "elected": [r["name"] for r in rows if r["elected"]],
+        "elected": extra.pop("elected") if "elected" in extra else [r["name"] for r in rows if r["elected"]],
         "rejected": rejected,
         "valid_votes": valid_votes,
         "valid_papers": valid_papers,
@@ -347,7 +383,100 @@ def result_figures(session: CountSession, count_round: CountRound | None = None)
         "tie_breaks": list(count_round.tie_breaks) if count_round is not None else [],
         "stages": report.get("stages", []) if system == "stv" else [],
         "quota": report.get("quota") if system == "stv" else None,
+        **extra,
     }
+
+
+def _percent(part: int, whole: int) -> str:
+    return str(law.turnout_percent(part, whole)) if whole else "0.00"
+
+
+def _referendum_figures(ballot: Ballot, count_round: CountRound | None) -> dict[str, Any]:
+    """A referendum's question and the votes for each answer, with the majority (none if equal)."""
+    options = list(count_round.options.filter(kind=OptionKind.ANSWER)) if count_round is not None else []
+    total = sum(o.votes for o in options)
+    report = count_round.report if count_round is not None else {}
+    majority = report.get("majority_answer")
+    return {
+        "question": ballot.referendum_question,
+        "answers": [
+            {"answer": o.label, "votes": o.votes, "percent": _percent(o.votes, total), "majority": o.label == majority}
+            for o in options
+        ],
+        "majority_answer": majority,
+        "margin": report.get("margin"),
+        "elected": [],
+    }
+
+
+def _list_result(ballot: Ballot, count_round: CountRound | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A closed-list ballot: votes and seats of each party list and individual candidate, the
+    members elected in order of allocation, and the D'Hondt rounds. Candidate rows keep the
+    ballot-paper order and carry their list and position."""
+    options = list_options(ballot)
+    list_votes = (
+        {o.label: o.votes for o in count_round.options.filter(kind=OptionKind.PARTY_LIST)} if count_round else {}
+    )
+    by_candidate = entries(count_round) if count_round is not None else {}
+    elected_ids = [int(pk) for pk in count_round.elected] if count_round is not None else []
+    order = {pk: i for i, pk in enumerate(elected_ids, start=1)}
+    by_id = {r["id"]: r for r in rows}
+    total = sum(list_votes.values()) + sum(
+        by_candidate[o.members[0].pk].votes for o in options if not o.party and o.members[0].pk in by_candidate
+    )
+    lists = []
+    for option in options:
+        if option.party:
+            votes = list_votes.get(option.party)
+        else:
+            entry = by_candidate.get(option.members[0].pk)
+            votes = entry.votes if entry is not None else None
+        members = []
+        for candidate in option.members:
+            row = by_id[candidate.pk]
+            row["list"] = option.party
+            row["list_position"] = candidate.list_position
+            members.append(
+                {
+                    "id": candidate.pk,
+                    "name": row["name"],
+                    "list_position": candidate.list_position,
+                    "elected": candidate.pk in order,
+                    "order": order.get(candidate.pk),
+                }
+            )
+        lists.append(
+            {
+                "name": option.name,
+                "kind": "list" if option.party else "individual",
+                "votes": votes,
+                "percent": _percent(votes or 0, total),
+                "seats": sum(1 for m in members if m["elected"]),
+                "members": members,
+            }
+        )
+    names = {r["id"]: r["name"] for r in rows}
+    party = {r["id"]: r.get("list") or "" for r in rows}
+    report = count_round.report if count_round is not None else {}
+    return {
+        "lists": lists,
+        "elected": [names[pk] for pk in elected_ids if pk in names],
+        "elected_members": [{"name": names[pk], "list": party[pk]} for pk in elected_ids if pk in names],
+        "allocation": [
+            {**q, "member": m.get("member", "")}
+            for q, m in zip(report.get("rounds", []), report.get("members", []), strict=False)
+        ],
+    }
+
+
+def votes_declared(figures: dict[str, Any]) -> dict[str, Any]:
+    """The votes of a result as one mapping: for each candidate, answer, or party list and
+    individual candidate (for the audit row of the declaration)."""
+    if figures.get("system") == "referendum":
+        return {a["answer"]: a["votes"] for a in figures["answers"]}
+    if figures.get("system") == "dhondt":
+        return {x["name"]: x["votes"] for x in figures["lists"]}
+    return {c["name"]: c["votes"] for c in figures["candidates"]}
 
 
 def declaration_figures(session: CountSession) -> dict[str, Any]:
@@ -360,7 +489,7 @@ def declaration_figures(session: CountSession) -> dict[str, Any]:
             f"{figures['turnout_ballot_papers']}% (ballot papers counted, including rejected); "
             f"{figures['turnout_valid']}% (valid ballot papers)"
         )
-    return {
+    out: dict[str, Any] = {
         "candidates": [
             {"name": c["name"], "description": c["party"], "votes": c["votes"], "elected": c["elected"]}
             for c in figures["candidates"]
@@ -369,6 +498,30 @@ def declaration_figures(session: CountSession) -> dict[str, Any]:
         "electorate": figures.get("electorate"),
         "turnout": turnout,
     }
+    system = figures.get("system")
+    if system == "referendum":
+        # The answers take the candidates' place; the notice names the question and the majority.
+        out.update(
+            system=system,
+            question=figures.get("question", ""),
+            majority_answer=figures.get("majority_answer"),
+            candidates=[
+                {"name": a["answer"], "description": "", "votes": a["votes"], "elected": a["majority"]}
+                for a in figures["answers"]
+            ],
+        )
+    elif system == "dhondt":
+        # Each party list and individual candidate with its votes and seats won; then the members
+        # elected in order of allocation.
+        out.update(
+            system=system,
+            candidates=[
+                {"name": x["name"], "description": str(x["seats"]), "votes": x["votes"], "elected": x["seats"] > 0}
+                for x in figures["lists"]
+            ],
+            elected=[f"{m['name']} ({m['list']})" if m["list"] else m["name"] for m in figures["elected_members"]],
+        )
+    return out
 
 
 # ---- the register: the electorate ---------------------------------------------------------------
@@ -475,7 +628,7 @@ def public_ballot(ballot_id: int) -> tuple[Ballot, Declaration]:
 def public_result(ballot: Ballot, declaration: Declaration) -> dict[str, Any]:
     """What the results page, CSV and JSON publish: the declaration's figures, no elector data."""
     figures = declaration.figures
-    return {
+    result: dict[str, Any] = {
         "election": ballot.group.name,
         "election_id": ballot.group.dc_group_id,
         "ballot_paper_id": ballot.dc_ballot_id,
@@ -503,3 +656,26 @@ def public_result(ballot: Ballot, declaration: Declaration) -> dict[str, Any]:
             for t in figures.get("tie_breaks", [])
         ],
     }
+    if figures.get("system") == "referendum":
+        result["question"] = figures.get("question", "")
+        result["answers"] = [{k: a[k] for k in ("answer", "votes", "percent")} for a in figures["answers"]]
+        result["majority_answer"] = figures.get("majority_answer")
+        result["margin"] = figures.get("margin")
+    elif figures.get("system") == "dhondt":
+        result["candidates"] = [
+            {**c, "list_position": r.get("list_position")}
+            for c, r in zip(result["candidates"], figures["candidates"], strict=True)
+        ]
+        result["lists"] = [
+            {
+                "name": x["name"],
+                "kind": x["kind"],
+                "votes": x["votes"],
+                "percent": x["percent"],
+                "seats": x["seats"],
+                "members": [{k: m[k] for k in ("name", "list_position", "elected")} for m in x["members"]],
+            }
+            for x in figures["lists"]
+        ]
+        result["elected_in_order"] = list(figures["elected_members"])
+    return result

@@ -37,6 +37,7 @@ from .models import (
     BoxReceipt,
     CountEntry,
     CountMethod,
+    CountOption,
     CountRound,
     CountSession,
     CountState,
@@ -44,6 +45,7 @@ from .models import (
     DoubtfulPaper,
     ElectorateSource,
     ExpenseReturn,
+    OptionKind,
     Recount,
     RecountDecision,
     RejectionHead,
@@ -55,6 +57,14 @@ if TYPE_CHECKING:
 
 MAX_PAPERS = 10_000_000  # more ballot papers than any UK contest has electors
 COUNTABLE_STATUSES = (BallotStatus.SOPN_PUBLISHED, BallotStatus.POLLED)
+# A referendum has no nominations and no statement of persons nominated: once the notice of
+# referendum is published it goes to the poll.
+REFERENDUM_COUNTABLE_STATUSES = (
+    BallotStatus.NOTICE_PUBLISHED,
+    BallotStatus.NOMINATIONS_CLOSED,
+    BallotStatus.SOPN_PUBLISHED,
+    BallotStatus.POLLED,
+)
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -423,6 +433,11 @@ def _run(session: CountSession, count_round: CountRound, seed: int | None) -> la
     if count_round.method == CountMethod.BLT:
         election = law.read_preferences(count_round.source_text.encode("utf-8"))
         return law.count_preferences(ballot.group.nation, election, seed=seed)
+    if ballot.voting_system == "referendum":
+        return law.count_answers({o.label: o.votes for o in count_round.options.order_by("position", "id")})
+    if ballot.voting_system == "dhondt":
+        votes, lists = _list_figures(count_round)
+        return law.count_lists(votes, lists, ballot.seats, seed=seed)
     by_id = dict(count_round.labels)
     rows = {e.candidate_id: e for e in count_round.entries.all()}
     votes = {label: rows[cid].votes for label, cid in by_id.items()}
@@ -436,6 +451,27 @@ def _run(session: CountSession, count_round: CountRound, seed: int | None) -> la
         ballot_papers=verified if ballot.voting_system == "fptp" else None,
         seed=seed,
     )
+
+
+def _list_figures(count_round: CountRound) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """A closed-list round's figures for the engine: votes for each party list (``CountOption``)
+    and individual candidate (``CountEntry``), and each one's candidates in list order."""
+    label_of = {int(cid): label for label, cid in count_round.labels.items()}
+    entries = {e.candidate_id: e.votes for e in count_round.entries.all()}
+    votes: dict[str, int] = {}
+    lists: dict[str, list[str]] = {}
+    for option in count_round.options.filter(kind=OptionKind.PARTY_LIST).order_by("position", "id"):
+        votes[option.label] = option.votes
+        lists[option.label] = []
+    candidates = Candidate.objects.filter(pk__in=label_of)
+    for candidate in sorted(candidates, key=lambda c: (c.list_position or 0, label_of[c.pk])):
+        label = label_of[candidate.pk]
+        if candidate.pk in entries:  # an individual candidate: a list of one
+            votes[label] = entries[candidate.pk]
+            lists[label] = [label]
+        else:
+            lists.setdefault(candidate.party_name, []).append(label)
+    return votes, lists
 
 
 def _apply(count_round: CountRound, outcome: law.Outcome | None, needs_lot: str = "") -> None:
@@ -474,9 +510,14 @@ def count_figures_record(
     ballot = session.ballot
     if ballot.voting_system not in ("fptp", "sv"):
         raise ValidationError(
-            "Upload the preference file for an STV count"
-            if ballot.voting_system == "stv"
-            else f"Counts of {ballot.get_voting_system_display()} ballots are not entered here: use `ems count`"
+            {
+                "stv": "Upload the preference file for an STV count",
+                "referendum": "A referendum is counted by the votes for each answer",
+                "dhondt": "A closed-list ballot is counted by the votes for each party list and individual candidate",
+            }.get(
+                ballot.voting_system,
+                f"Counts of {ballot.get_voting_system_display()} ballots are not entered here: use `ems count`",
+            )
         )
     candidates = selectors.standing_candidates(ballot)
     missing = [selectors.candidate_name(c) for c in candidates if c.pk not in votes]
@@ -500,6 +541,104 @@ def count_figures_record(
                 second_preferences=seconds.get(c.pk) if ballot.voting_system == "sv" else None,
             )
             for c in candidates
+        ]
+    )
+    _compute_and_save(acting_user, session, count_round, "counting.count.record")
+    return count_round
+
+
+@transaction.atomic
+def count_answers_record(*, acting_user: User | None, count_round: CountRound, votes: Mapping[str, int]) -> CountRound:
+    """Enter a referendum round's votes for each answer ("Yes", "No"; ``CountOption`` rows) and
+    compute the provisional result: the answer with a majority of the valid votes, or none when
+    they are equal (no lot is drawn in a referendum). Rejected papers are adjudicated as at any
+    count (``doubtful_papers_adjudicate``)."""
+    session, count_round = _lock_round(count_round)
+    _check_counting(session, count_round)
+    ballot = session.ballot
+    if ballot.voting_system != "referendum":
+        raise ValidationError("Only a referendum is counted by the votes for each answer")
+    answers = law.REFERENDUM_ANSWERS
+    missing = [a for a in answers if a not in votes]
+    if missing:
+        raise ValidationError({"votes": f"Enter the votes for {' and '.join(missing)}"})
+    if set(votes) - set(answers):
+        raise ValidationError({"votes": f"A referendum's answers are {' and '.join(answers)}"})
+    for value in votes.values():
+        _papers(value, "votes")
+    count_round.method = CountMethod.TOTALS
+    count_round.labels = {}
+    CountOption.objects.bulk_create(
+        [
+            CountOption(
+                authority_id=session.authority_id,
+                round=count_round,
+                kind=OptionKind.ANSWER,
+                label=answer,
+                position=i,
+                votes=votes[answer],
+            )
+            for i, answer in enumerate(answers, start=1)
+        ]
+    )
+    _compute_and_save(acting_user, session, count_round, "counting.count.record")
+    return count_round
+
+
+@transaction.atomic
+def count_lists_record(
+    *,
+    acting_user: User | None,
+    count_round: CountRound,
+    list_votes: Mapping[str, int],
+    candidate_votes: Mapping[int, int] | None = None,
+) -> CountRound:
+    """Enter a closed-list (D'Hondt) round's votes: for each party list by the party's name
+    (``CountOption`` rows) and for each individual candidate by id (``CountEntry`` rows). The
+    seats go to the lists by D'Hondt and, within a list, to its candidates in list-position
+    order; a tie the law leaves to lot stops the result until the Returning Officer draws it."""
+    session, count_round = _lock_round(count_round)
+    _check_counting(session, count_round)
+    ballot = session.ballot
+    if ballot.voting_system != "dhondt":
+        raise ValidationError("Only a closed-list ballot is counted by party list")
+    options = selectors.list_options(ballot)
+    parties = [o.party for o in options if o.party]
+    individuals = [o.members[0] for o in options if not o.party]
+    given = dict(candidate_votes or {})
+    missing = [p for p in parties if p not in list_votes] + [
+        selectors.candidate_name(c) for c in individuals if c.pk not in given
+    ]
+    if missing:
+        raise ValidationError({"votes": f"Enter the votes for {', '.join(missing)}"})
+    if set(list_votes) - set(parties) or set(given) - {c.pk for c in individuals}:
+        raise ValidationError({"votes": "Votes were given for a list or candidate not standing at this ballot"})
+    for value in [*list_votes.values(), *given.values()]:
+        _papers(value, "votes")
+    members = [c for o in options for c in o.members]
+    labels = _labels(members)
+    clash = set(parties) & {label for label, cid in labels.items() if cid in {c.pk for c in individuals}}
+    if clash:
+        raise ValidationError(f"An individual candidate has the same name as a party list: {', '.join(sorted(clash))}")
+    count_round.method = CountMethod.TOTALS
+    count_round.labels = labels
+    CountOption.objects.bulk_create(
+        [
+            CountOption(
+                authority_id=session.authority_id,
+                round=count_round,
+                kind=OptionKind.PARTY_LIST,
+                label=party,
+                position=i,
+                votes=list_votes[party],
+            )
+            for i, party in enumerate(parties, start=1)
+        ]
+    )
+    CountEntry.objects.bulk_create(
+        [
+            CountEntry(authority_id=session.authority_id, round=count_round, candidate=c, votes=given[c.pk])
+            for c in individuals
         ]
     )
     _compute_and_save(acting_user, session, count_round, "counting.count.record")
@@ -801,7 +940,10 @@ def result_declare(
     session = _lock_session(session)
     _not_declared(session)
     ballot = Ballot.objects.select_for_update().select_related("group").get(pk=session.ballot_id)
-    if ballot.status not in COUNTABLE_STATUSES:
+    if ballot.voting_system == "referendum":
+        if ballot.status not in REFERENDUM_COUNTABLE_STATUSES:
+            raise ValidationError("Only a referendum polled after its notice of referendum can be declared")
+    elif ballot.status not in COUNTABLE_STATUSES:
         raise ValidationError("Only a ballot polled after its statement of persons nominated can be declared")
     if session.state != CountState.PROVISIONAL:
         raise ValidationError("There is no provisional result to declare")
@@ -856,7 +998,7 @@ def result_declare(
             "ballot": ballot.dc_ballot_id,
             "round": count_round.number,
             "elected": figures["elected"],
-            "votes": {c["name"]: c["votes"] for c in figures["candidates"]},
+            "votes": selectors.votes_declared(figures),
             "rejected": figures["rejected"]["total"],
             "turnout_ballot_papers": str(declaration.turnout_ballot_papers),
             "turnout_valid": str(declaration.turnout_valid),
@@ -871,6 +1013,13 @@ def result_declare(
 def _deposits_settle(acting_user: User | None, session: CountSession, declaration: Declaration) -> list[Deposit]:
     ballot = session.ballot
     group = ballot.group
+    if ballot.voting_system in ("dhondt", "referendum"):
+        # A referendum has no candidates and no deposits. At a closed-list ballot the deposit is
+        # paid per party list or individual candidate, and its return turns on the list's share of
+        # the votes: the per-candidate rule below would forfeit every list candidate's deposit (a
+        # list candidate has no votes of their own). Such deposits are left held, to be settled by
+        # hand (``elections.services.deposit_return`` / ``deposit_forfeit``) until that rule is modelled.
+        return []
     contest = law.contest_for(group.election_type, ballot.voting_system)
     valid_votes = int(declaration.figures["valid_votes"])
     threshold = law.deposit_threshold(group.election_type, group.nation, group.poll_date, contest=contest)

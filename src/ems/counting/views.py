@@ -28,6 +28,7 @@ from ems.elections.models import Ballot
 
 from . import documents, law, selectors, services, services_spending
 from .forms import (
+    AnswersForm,
     BoxForm,
     ConfirmForm,
     CountForm,
@@ -35,6 +36,7 @@ from .forms import (
     DoubtfulForm,
     ElectorateForm,
     InspectionForm,
+    ListsForm,
     LotForm,
     PreferencesForm,
     ReceiptForm,
@@ -437,6 +439,16 @@ def _count_blocked(session: CountSession | None) -> str:
     return ""
 
 
+def _list_fields(ballot: Ballot) -> list[tuple[str, str]]:
+    """The count form's fields at a closed-list ballot: ``list_N`` for each party list, in
+    ballot-paper order, and ``votes_<id>`` for each individual candidate."""
+    fields = []
+    for n, option in enumerate(selectors.list_options(ballot), start=1):
+        name = f"list_{n}" if option.party else f"votes_{option.members[0].pk}"
+        fields.append((name, option.name))
+    return fields
+
+
 @permission_required(Permission.ENTER_COUNT)
 @require_http_methods(["GET", "POST"])
 def count_entry(request: HttpRequest, ballot_id: int) -> HttpResponse:
@@ -451,17 +463,33 @@ def count_entry(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "system": ballot.get_voting_system_display()
         }
     candidates = _candidates(ballot)
+    system = ballot.voting_system
+    list_fields = _list_fields(ballot) if system == "dhondt" else []
     form: forms.Form
     if stv:
         form = PreferencesForm(data=_data(request), files=request.FILES if request.method == "POST" else None)
+    elif system == "referendum":
+        form = AnswersForm(data=_data(request), answers=law.REFERENDUM_ANSWERS)
+    elif system == "dhondt":
+        form = ListsForm(data=_data(request), options=list_fields)
     else:
         form = CountForm(data=_data(request), candidates=candidates, second=ballot.voting_system == "sv")
+    first_field = next(iter(form.fields), None)
     if form.is_bound and form.is_valid() and not blocked and count_round is not None:
         try:
             if isinstance(form, PreferencesForm):
                 upload = form.cleaned_data["file"]
                 services.count_preferences_import(
                     acting_user=user, count_round=count_round, content=upload.read(), filename=upload.name
+                )
+            elif isinstance(form, AnswersForm):
+                services.count_answers_record(acting_user=user, count_round=count_round, votes=form.votes())
+            elif isinstance(form, ListsForm):
+                services.count_lists_record(
+                    acting_user=user,
+                    count_round=count_round,
+                    list_votes=form.list_votes(),
+                    candidate_votes=form.candidate_votes(),
                 )
             else:
                 assert isinstance(form, CountForm)
@@ -472,7 +500,7 @@ def count_entry(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     second_preferences=form.seconds() or None,
                 )
         except ValidationError as error:
-            _service_error(form, error, {"votes": f"votes_{candidates[0][0]}"} if candidates else None)
+            _service_error(form, error, {"votes": first_field} if first_field else None)
         else:
             messages.success(
                 request, _("The figures of the %(round)s are entered.") % {"round": str(count_round).lower()}
@@ -490,6 +518,10 @@ def count_entry(request: HttpRequest, ballot_id: int) -> HttpResponse:
             stv=stv,
             candidates=candidates,
             sv=ballot.voting_system == "sv",
+            system=system,
+            answers=[(f"answer_{i}", a) for i, a in enumerate(law.REFERENDUM_ANSWERS, start=1)],
+            list_fields=list_fields,
+            question=ballot.referendum_question,
             error_list=_errors(form),
             blocked=blocked,
             statement=selectors.rejected_statement(count_round) if count_round else None,

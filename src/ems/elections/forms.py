@@ -124,6 +124,13 @@ class ElectionCreateForm(forms.Form):
         label=_("One ballot across the whole council area (mayor, PCC, referendum)"), required=False
     )
     seats = _whole(_("Seats in each ballot"), 1, 50, initial=1)
+    referendum_question = forms.CharField(
+        label=_("Referendum question (referendums only)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("As printed on the ballot paper, answered Yes or No. Leave blank for other elections"),
+    )
 
     def __init__(self, *args: Any, areas: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,6 +165,13 @@ class BallotAddForm(forms.Form):
     vacancy_notice_date = date_field(_("Date the notice of vacancy was given"))
     elector_requests = _whole(_("Written requests for an election received"), 0, 999, initial=0, required=False)
     requested_on = date_field(_("Date the request that triggered the election was received"))
+    referendum_question = forms.CharField(
+        label=_("Referendum question (referendums only)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("As printed on the ballot paper, answered Yes or No"),
+    )
 
     def __init__(self, *args: Any, areas: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -228,6 +242,7 @@ class NominationForm(ReceivedMixin, PaperFieldsMixin, SubscribersMixin, forms.Fo
         error_messages={"invalid_choice": _("Choose party, independent or no description")},
     )
     party_name = forms.CharField(label=_("Party"), max_length=200, required=False)
+    list_position = _whole(_("Position on the party's list"), 1, 50, required=False)
     description = forms.CharField(
         label=_("Description"), max_length=200, required=False, help_text=_("At most six words, as on the paper")
     )
@@ -246,7 +261,8 @@ class NominationForm(ReceivedMixin, PaperFieldsMixin, SubscribersMixin, forms.Fo
     )
 
     def __init__(self, *args: Any, subscribers: int, **kwargs: Any) -> None:
-        self.field_order = [*self.CANDIDATE_FIELDS]  # the page's order, for the error summary
+        # The page's order, for the error summary (the list position follows the party).
+        self.field_order = [*self.CANDIDATE_FIELDS[:6], "list_position", *self.CANDIDATE_FIELDS[6:]]
         super().__init__(*args, **kwargs)
         self.add_subscriber_fields(subscribers)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ems.core.calendar import overrides_for
 from ems_rules import calendar, eligibility, franchise, nominations, timetables
 
 
@@ -40,10 +41,13 @@ class LawError(ValueError):
 # ---- timetables ------------------------------------------------------------------------------
 
 
-def timetable(election_type: str, nation: str, poll_date: dt.date) -> list[DeadlineRow]:
-    """The statutory deadlines of a poll, and the dates the Returning Officer chooses, in date order."""
+def timetable(
+    election_type: str, nation: str, poll_date: dt.date, *, authority_id: int | None = None
+) -> list[DeadlineRow]:
+    """The statutory deadlines of a poll, and the dates the Returning Officer chooses, in date order.
+    ``authority_id`` adds that council's recorded days of thanksgiving or mourning to the calendar."""
     try:
-        table = timetables.compute_timetable(election_type, nation, poll_date)
+        table = timetables.compute_timetable(election_type, nation, poll_date, overrides=overrides_for(authority_id))
     except timetables.TimetableError as error:
         raise LawError(str(error)) from error
     choices = {c.key: c for c in table.ro_chooses}
@@ -74,10 +78,12 @@ def timetable(election_type: str, nation: str, poll_date: dt.date) -> list[Deadl
     return sorted(rows, key=lambda r: (r.day or r.latest or r.earliest or poll_date, r.time or dt.time(23, 59)))
 
 
-def timetable_warnings(election_type: str, nation: str, poll_date: dt.date) -> list[str]:
+def timetable_warnings(
+    election_type: str, nation: str, poll_date: dt.date, *, authority_id: int | None = None
+) -> list[str]:
     """What the timetable rules flag about a poll date (not a Thursday, a dies non, ...)."""
     try:
-        table = timetables.compute_timetable(election_type, nation, poll_date)
+        table = timetables.compute_timetable(election_type, nation, poll_date, overrides=overrides_for(authority_id))
     except timetables.TimetableError:
         return []
     return [str(w) for w in table.warnings]
@@ -110,6 +116,15 @@ def description_problems(text: str) -> list[str]:
 
 def sopn_sort_key(surname: str, other_names: str) -> tuple[object, ...]:
     return tuple(nominations.sopn_sort_key(surname, other_names))
+
+
+def closed_list_sort_key(party: str, list_position: int | None, surname: str, other_names: str) -> tuple[object, ...]:
+    """Sort key at a closed-list (D'Hondt) ballot: each party's list together, filed by the party's
+    name, in list-position order; an individual candidate (no party, a list of one) files by
+    surname among the parties. The alphabetical filing of lists and individuals follows the
+    SOPN rule above; the Senedd 2026 rules on the order of lists were not read: **unconfirmed**."""
+    group = nominations.sopn_sort_key(party, "")[0] if party else nominations.sopn_sort_key(surname, other_names)[0]
+    return (group, party, list_position or 0, *nominations.sopn_sort_key(surname, other_names))
 
 
 def subscription_limit(election_type: str, seats: int) -> int | None:
@@ -176,17 +191,19 @@ def elector_requests_required(election_type: str) -> int | None:
     return None
 
 
-def working_days_after(day: dt.date, count: int, nation: str) -> dt.date:
+def working_days_after(day: dt.date, count: int, nation: str, *, authority_id: int | None = None) -> dt.date:
     """``count`` working days after ``day``, skipping that nation's dies non (``ems_rules.calendar``)."""
-    return calendar.working_days_after(day, count, nation)
+    return calendar.working_days_after(day, count, nation, overrides=overrides_for(authority_id))
 
 
-def by_election_poll_window(election_type: str, nation: str, requested_on: dt.date) -> dt.date | None:
+def by_election_poll_window(
+    election_type: str, nation: str, requested_on: dt.date, *, authority_id: int | None = None
+) -> dt.date | None:
     """The latest day for the poll after a valid request: 35 working days for a principal area
     (LGA 1972 s.89(1)(b) and s.243(3); EC casual-vacancy guidance), 60 working days for a parish
     (council pages only: **unconfirmed** against the Act, elections.md §1)."""
     if election_type == "local-by":
-        return working_days_after(requested_on, 35, nation)
+        return working_days_after(requested_on, 35, nation, authority_id=authority_id)
     if election_type == "parish":
-        return working_days_after(requested_on, 60, nation)
+        return working_days_after(requested_on, 60, nation, authority_id=authority_id)
     return None

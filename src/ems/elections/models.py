@@ -102,6 +102,9 @@ class Ballot(AuthorityScopedModel):
         default=0, help_text="Written requests for an election received from local government electors"
     )
     poll_window_end = models.DateField(null=True, blank=True, help_text="Latest day the law allows for the poll")
+    referendum_question = models.TextField(
+        blank=True, help_text="A referendum: the question on the ballot paper, answered Yes or No"
+    )
     status = models.CharField(max_length=20, choices=BallotStatus.choices, default=BallotStatus.DRAFT)
     uncontested = models.BooleanField(default=False, help_text="Returned without a poll")
     notice_published_at = models.DateTimeField(null=True, blank=True)
@@ -217,6 +220,11 @@ class Candidate(AuthorityScopedModel):
     )
     address_withheld = models.BooleanField(
         default=False, help_text="The candidate asked for the address not to be made public"
+    )
+    list_position = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A closed-list (D'Hondt) ballot: the place on the party's list; empty for an individual",
     )
     status = models.CharField(max_length=12, choices=CandidateStatus.choices, default=CandidateStatus.NOMINATED)
     status_reason = models.CharField(max_length=300, blank=True)

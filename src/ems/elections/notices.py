@@ -184,6 +184,12 @@ def sopn_context(ballot: Ballot, language: str = "en") -> dict[str, Any]:
     context = _header(ballot.authority.name, f"{ballot.group.name}: {ballot.title}", language, NoticeKind.SOPN)
     for row in statement["standing"] + statement["not_standing"]:
         row["subscriber_names"] = "; ".join(f"{s['role']}: {s['name']}" for s in row["subscribers"])
+        if row.get("list") and row.get("list_position"):
+            # Closed-list ballots: the list and position go in the description column, so every
+            # council's template (Word or PDF) prints them without a new field.
+            with translation.override(language):
+                where = _("%(list)s list, position %(n)s") % {"list": row["list"], "n": row["list_position"]}
+            row["description"] = f"{row['description']} ({where})" if row["description"] else where
     context.update(
         election=ballot.group.name,
         ballot=ballot.title,
@@ -255,6 +261,12 @@ def declaration_of_result_context(
          "electorate": 5000, "turnout": "31.2%"}
 
     Without figures, an uncontested ballot is declared from its elected candidates.
+
+    A referendum (``"system": "referendum"``) passes its answers as the candidates (``elected``:
+    the majority answer) with ``question``; a closed-list ballot (``"system": "dhondt"``) passes
+    each party list and individual candidate as a candidate (``description``: seats won) and
+    ``elected``, the members in order of allocation. The wording changes to suit; the templates
+    stay the same, so a council's own template still applies.
     """
     figures = dict(figures or {})
     context = _header(
@@ -295,6 +307,40 @@ def declaration_of_result_context(
         poll_date=long_date(ballot.group.poll_date, language),
         draft=ballot.status != BallotStatus.DECLARED,
     )
+    system = figures.get("system")
+    if system == "referendum":
+        question = str(figures.get("question") or "")
+        majority = figures.get("majority_answer")
+        with translation.override(language):
+            context["t"] = {
+                **context["t"],
+                "dec_intro": (
+                    _("I, the Returning Officer, declare that the votes given in answer to the question “%(q)s” were:")
+                    % {"q": question}
+                    if question
+                    else _("I, the Returning Officer for the referendum below, declare that the votes given were:")
+                ),
+                "candidate": _("Answer"),
+                "description": "",
+                "elected": _("Majority"),
+                "dec_elected": (
+                    _("I declare that a majority of the valid votes was given for the answer:")
+                    if majority
+                    else _("The votes for each answer were equal: no answer has a majority.")
+                ),
+            }
+        context.update(question=question, elected=[str(majority)] if majority else [])
+    elif system == "dhondt":
+        with translation.override(language):
+            context["t"] = {
+                **context["t"],
+                "candidate": _("Party list or individual candidate"),
+                "description": _("Seats won"),
+                "dec_elected": _(
+                    "I declare that the following are duly elected, in the order the seats were allocated:"
+                ),
+            }
+        context.update(elected=[str(name) for name in figures.get("elected", [])])
     return context
 
 

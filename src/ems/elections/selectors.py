@@ -19,6 +19,7 @@ from ems.geography.models import ElectoralArea, PollingDistrict, PollingStation
 
 from . import law
 from .models import (
+    Affiliation,
     Ballot,
     Candidate,
     CandidateStatus,
@@ -28,6 +29,7 @@ from .models import (
     NoticeTemplate,
     Subscriber,
     TimetableEntry,
+    VotingSystem,
 )
 
 # ---- scoped look-ups -----------------------------------------------------------------------------
@@ -246,7 +248,17 @@ def ballot_candidates(ballot: Ballot) -> list[Candidate]:
             Prefetch("papers", queryset=papers)
         )
     )
+    if ballot.voting_system == VotingSystem.DHONDT:
+        # Closed lists: party by party, each in list-position order (``law.closed_list_sort_key``).
+        return sorted(
+            candidates, key=lambda c: law.closed_list_sort_key(_list_party(c), c.list_position, *c.ballot_name)
+        )
     return sorted(candidates, key=lambda c: law.sopn_sort_key(*c.ballot_name))
+
+
+def _list_party(candidate: Candidate) -> str:
+    """The party list a candidate at a closed-list ballot is on; empty for an individual candidate."""
+    return candidate.party_name if candidate.affiliation == Affiliation.PARTY else ""
 
 
 def _related(candidate: Candidate, name: str) -> Any:
@@ -280,7 +292,9 @@ def sopn(ballot: Ballot) -> dict[str, Any]:
     """The statement of persons nominated, as plain data (elections.md §3.5).
 
     Persons standing nominated first, then persons no longer standing with the reason; each list
-    alphabetical by surname then other names (``law.sopn_sort_key``), names as commonly used.
+    alphabetical by surname then other names (``law.sopn_sort_key``), names as commonly used. At a
+    closed-list (D'Hondt) ballot each party's list comes together in list-position order
+    (``ballot_candidates``), and each row carries the list and the position.
     """
     standing: list[dict[str, Any]] = []
     not_standing: list[dict[str, Any]] = []
@@ -300,6 +314,8 @@ def sopn(ballot: Ballot) -> dict[str, Any]:
             "subscribers": subscribers,
             "status": candidate.status,
             "reason": "",
+            "list": _list_party(candidate) if ballot.voting_system == VotingSystem.DHONDT else "",
+            "list_position": candidate.list_position or "",
         }
         if candidate.status in (CandidateStatus.VALID, CandidateStatus.ELECTED, CandidateStatus.NOT_ELECTED):
             standing.append(row)

@@ -8,8 +8,9 @@ Nominations follow elections.md §3: papers are accepted only between the notice
 and the close of nominations; each subscriber is checked against the register in force on the
 last day for the notice of election (``selectors.register_date``); the Returning Officer's
 decision on each paper is a ``ValidityDecision``; withdrawals are refused after their deadline;
-the SOPN lists candidates alphabetically; and a ballot with no more candidates standing than
-seats is returned without a poll.
+the SOPN lists candidates alphabetically (at a closed-list ballot, party by party in list
+order); and a ballot with no more candidates standing than seats is returned without a poll.
+A referendum has a question and no candidates.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from .models import (
     SubscriberRole,
     TimetableEntry,
     ValidityDecision,
+    VotingSystem,
     Withdrawal,
 )
 
@@ -69,6 +71,7 @@ _NO_AGENT_TYPES = ("parish",)  # no election agents at parish elections (electio
 _OPEN_FOR_NOMINATIONS = (BallotStatus.NOTICE_PUBLISHED,)
 _BEFORE_SOPN = (BallotStatus.DRAFT, BallotStatus.NOTICE_PUBLISHED, BallotStatus.NOMINATIONS_CLOSED)
 MAX_SUBSCRIBERS = 400  # the largest paper in law is the Mayor of London's 330 (elections.md §3.2)
+MAX_LIST = 50  # list positions allowed at a closed-list ballot (a Senedd list has at most eight: **unconfirmed**)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class BallotSpec:
     vacancy_notice_date: dt.date | None = None
     elector_requests: int = 0
     requested_on: dt.date | None = None
+    referendum_question: str = ""  # a referendum's question, answered Yes or No (blank allowed)
 
 
 @dataclass(frozen=True)
@@ -155,18 +159,25 @@ def _ballot_create(group: ElectionGroup, spec: BallotSpec) -> Ballot:
     window_end = None
     if by_election and spec.requested_on is not None:
         by_type = "local-by" if group.election_type == "local" else group.election_type
-        window_end = law.by_election_poll_window(by_type, group.nation, spec.requested_on)
+        window_end = law.by_election_poll_window(
+            by_type, group.nation, spec.requested_on, authority_id=group.authority_id
+        )
         if window_end is not None and group.poll_date > window_end:
             raise ValidationError(
                 f"After a request on {_day(spec.requested_on)} the poll must be held by {_day(window_end)}"
             )
+    voting_system = law.voting_system(group.election_type, group.nation, group.poll_date)
+    question = str(spec.referendum_question or "").strip()[:2000]
+    if question and voting_system != VotingSystem.REFERENDUM:
+        raise ValidationError({"referendum_question": "Only a referendum has a question: leave it blank"})
     return Ballot.objects.create(
         authority_id=group.authority_id,
         group=group,
         area=area,
         title=title,
         seats=spec.seats,
-        voting_system=law.voting_system(group.election_type, group.nation, group.poll_date),
+        voting_system=voting_system,
+        referendum_question=question,
         dc_ballot_id=dc_id,
         is_by_election=by_election,
         vacancy_date=spec.vacancy_date,
@@ -176,7 +187,9 @@ def _ballot_create(group: ElectionGroup, spec: BallotSpec) -> Ballot:
     )
 
 
-_BALLOT_FIELDS = ["group_id", "area_id", "title", "seats", "voting_system", "dc_ballot_id", "is_by_election"]
+_BALLOT_FIELDS = [
+    "group_id", "area_id", "title", "seats", "voting_system", "dc_ballot_id", "is_by_election", "referendum_question",
+]  # fmt: skip
 
 
 @transaction.atomic
@@ -199,7 +212,7 @@ def election_group_create(
     if not ballots:
         raise ValidationError("Choose at least one area to hold a ballot in")
     try:
-        rows = law.timetable(election_type, nation, poll_date)
+        rows = law.timetable(election_type, nation, poll_date, authority_id=authority.pk)
     except law.LawError as error:
         raise ValidationError(str(error)) from error
     dc_id = ids.group_id(election_type, poll_date)
@@ -398,7 +411,7 @@ def combined_poll_create(
 
 _CANDIDATE_FIELDS = [
     "surname", "other_names", "commonly_used_surname", "commonly_used_other_names", "affiliation", "party_name",
-    "description", "emblem", "address_withheld", "address_area", "status",
+    "description", "emblem", "address_withheld", "address_area", "list_position", "status",
 ]  # fmt: skip
 
 
@@ -459,6 +472,7 @@ def candidate_nominate(
     commonly_used_other_names: str = "",
     address_withheld: bool = False,
     address_area: str = "",
+    list_position: int | None = None,
     received_at: dt.datetime | None = None,
     delivered_by: str = "",
     consent_received: bool = True,
@@ -466,8 +480,12 @@ def candidate_nominate(
     certificate_of_authorisation: bool = False,
     emblem_request: bool = False,
 ) -> Candidate:
-    """Record a delivered nomination paper for a new candidate, and check its subscribers."""
+    """Record a delivered nomination paper for a new candidate, and check its subscribers. At a
+    closed-list (D'Hondt) ballot a party's candidate takes ``list_position`` on the party's list
+    (unique within the party); an individual candidate has none."""
     ballot = _lock_ballot(ballot)
+    if ballot.voting_system == VotingSystem.REFERENDUM:
+        raise ValidationError("A referendum has no candidates: its question is answered Yes or No")
     particulars = _candidate_particulars(
         surname=surname,
         other_names=other_names,
@@ -480,6 +498,7 @@ def candidate_nominate(
     _check_open(ballot, when)
     if address_withheld and not _clean(address_area, 200):
         raise ValidationError({"address_area": "Enter the area the home address is in, to print instead of it"})
+    position = _list_position(ballot, particulars, list_position)
     candidate = Candidate.objects.create(
         authority_id=ballot.authority_id,
         ballot=ballot,
@@ -488,6 +507,7 @@ def candidate_nominate(
         emblem=_clean(emblem, 200),
         address_withheld=address_withheld,
         address_area=_clean(address_area, 200),
+        list_position=position,
         **particulars,
     )
     paper = _paper_add(
@@ -561,6 +581,38 @@ def nomination_paper_add(
         },
     )
     return paper
+
+
+def _list_position(ballot: Ballot, particulars: dict[str, str], list_position: int | None) -> int | None:
+    """The candidate's place on the party's closed list: needed for a party's candidate at a
+    D'Hondt ballot, unique within the party (the ballot is locked); none for an individual
+    candidate (a list of one) or at any other ballot."""
+    if ballot.voting_system != VotingSystem.DHONDT:
+        if list_position is not None:
+            raise ValidationError({"list_position": "List positions are for closed-list ballots only: leave it blank"})
+        return None
+    if particulars["affiliation"] != Affiliation.PARTY:
+        if list_position is not None:
+            raise ValidationError(
+                {"list_position": "An individual candidate is not on a party list: leave the position blank"}
+            )
+        return None
+    if isinstance(list_position, bool) or not isinstance(list_position, int) or not 1 <= list_position <= MAX_LIST:
+        raise ValidationError(
+            {"list_position": f"Enter the candidate's position on the party's list, from 1 to {MAX_LIST}"}
+        )
+    taken = (
+        Candidate.objects.filter(
+            ballot=ballot, party_name__iexact=particulars["party_name"], list_position=list_position
+        )
+        .exclude(status__in=(CandidateStatus.WITHDRAWN, CandidateStatus.INVALID))
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {"list_position": f"{taken} is already number {list_position} on the {taken.party_name} list"}
+        )
+    return list_position
 
 
 def _check_open(ballot: Ballot, when: dt.datetime) -> None:
@@ -1066,6 +1118,9 @@ def sopn_publish(*, acting_user: User | None, ballot: Ballot, published_at: dt.d
     """Publish the statement of persons nominated; a ballot with no more candidates standing than
     seats is then returned without a poll (``ballot_declare_uncontested``)."""
     ballot = _lock_ballot(ballot)
+    if ballot.voting_system == VotingSystem.REFERENDUM:
+        # No nominations: publishing would return the question "unopposed" with no one elected.
+        raise ValidationError("A referendum has no statement of persons nominated: it goes to the poll")
     if ballot.status != BallotStatus.NOMINATIONS_CLOSED:
         raise ValidationError(
             "Close nominations first"

@@ -41,7 +41,7 @@ from .forms import (
     TimetableForm,
     WithdrawalForm,
 )
-from .models import Ballot, BallotStatus, CandidateStatus, DepositState, ElectionType, NoticeKind
+from .models import Ballot, BallotStatus, CandidateStatus, DepositState, ElectionType, NoticeKind, VotingSystem
 from .services import BallotSpec, SubscriberEntry
 
 GROUP_COLUMNS = [
@@ -134,9 +134,16 @@ def election_create(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         chosen = {a.pk: a for a in selectors.areas_for_user(user).filter(pk__in=[int(a) for a in data["areas"]])}
-        specs = [BallotSpec(area=chosen[int(pk)], seats=data["seats"]) for pk in data["areas"] if int(pk) in chosen]
+        question = data["referendum_question"]
+        specs = [
+            BallotSpec(area=chosen[int(pk)], seats=data["seats"], referendum_question=question)
+            for pk in data["areas"]
+            if int(pk) in chosen
+        ]
         if data["whole_area"]:
-            specs.append(BallotSpec(area=None, seats=data["seats"], title=user.authority.name))
+            specs.append(
+                BallotSpec(area=None, seats=data["seats"], title=user.authority.name, referendum_question=question)
+            )
         try:
             group = services.election_group_create(
                 acting_user=user,
@@ -151,7 +158,9 @@ def election_create(request: HttpRequest) -> HttpResponse:
             _service_error(form, error)
         else:
             messages.success(request, _("%(name)s was created with its timetable.") % {"name": group.name})
-            for warning in law.timetable_warnings(group.election_type, group.nation, group.poll_date):
+            for warning in law.timetable_warnings(
+                group.election_type, group.nation, group.poll_date, authority_id=group.authority_id
+            ):
                 messages.warning(request, _("Check the polling day: %(warning)s") % {"warning": warning})
             return redirect("elections:election", election_id=group.pk)
     return render(
@@ -202,6 +211,7 @@ def ballot_add(request: HttpRequest, election_id: int) -> HttpResponse:
             vacancy_notice_date=data["vacancy_notice_date"],
             elector_requests=data["elector_requests"] or 0,
             requested_on=data["requested_on"],
+            referendum_question=data["referendum_question"],
         )
         try:
             ballot = services.ballot_add(acting_user=user, group=group, spec=spec)
@@ -384,6 +394,7 @@ def nominate(request: HttpRequest, ballot_id: int) -> HttpResponse:
                 subscribers=_entries(form),
                 received_at=form.received_at(),
                 **{name: data[name] for name in NominationForm.CANDIDATE_FIELDS},
+                list_position=data["list_position"],
                 **form.paper_fields(),
             )
         except ValidationError as error:
@@ -407,6 +418,7 @@ def nominate(request: HttpRequest, ballot_id: int) -> HttpResponse:
             error_list=_errors(form),
             blocked=blocked,
             rows=range(1, form.rows + 1),
+            closed_list=ballot.voting_system == VotingSystem.DHONDT,
         ),
     )
 

@@ -341,6 +341,38 @@ def _counting_calls(authority, officer):
         blt = b'4 2\n4 1 2 0\n3 2 0\n2 3 0\n1 4 0\n0\n"A DEE"\n"A ELM"\n"A FIR"\n"A GUM"\n"t"\n'
         c.count_preferences_import(acting_user=officer, count_round=cs.current_round(session), content=blt)
 
+    def answers_record():
+        area = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Count referendum")
+        group = el.election_group_create(
+            acting_user=officer, authority=authority, election_type="np-referendum", nation="ENG", poll_date=poll_day,
+            ballots=[el.BallotSpec(area=area, referendum_question="Use the plan?")],
+        )  # fmt: skip
+        el.election_notice_publish(acting_user=officer, group=group)
+        session = verified(group.ballots.get(), 10)
+        c.count_answers_record(acting_user=officer, count_round=cs.current_round(session), votes={"Yes": 6, "No": 4})
+
+    def lists_record():
+        area = ElectoralArea.objects.create(authority=authority, area_type=AreaType.WARD, name="Count Senedd")
+        group = el.election_group_create(
+            acting_user=officer, authority=authority, election_type="senedd", nation="WLS", poll_date=poll_day,
+            ballots=[el.BallotSpec(area=area, seats=1)],
+        )  # fmt: skip
+        _entry, close = es.deadline(group, "close_of_nominations")
+        el.election_notice_publish(acting_user=officer, group=group, published_at=close - dt.timedelta(days=10))
+        ballot = group.ballots.get()
+        for position, surname in enumerate(("Oak", "Pine"), start=1):
+            candidate = el.candidate_nominate(
+                acting_user=officer, ballot=ballot, surname=surname, other_names="A", home_address="1 Road",
+                subscribers=[el.SubscriberEntry("CT-1", "A")], received_at=close - dt.timedelta(days=5),
+                affiliation="party", party_name="Tree Party", list_position=position,
+            )  # fmt: skip
+            for paper in candidate.papers.all():
+                el.validity_decide(acting_user=officer, paper=paper, valid=True, reason="RO satisfied")
+        el.nominations_close(acting_user=officer, ballot=ballot)
+        el.sopn_publish(acting_user=officer, ballot=ballot)
+        session = verified(ballot, 10)
+        c.count_lists_record(acting_user=officer, count_round=cs.current_round(session), list_votes={"Tree Party": 9})
+
     def recount_decide():
         recount = made["session"].recounts.get()
         c.recount_decide(acting_user=officer, recount=recount, grant=True)
@@ -371,6 +403,8 @@ def _counting_calls(authority, officer):
             votes={made["Ash"].pk: 50, made["Birch"].pk: 40, made["Cedar"].pk: 9},
         ),
         "ems.counting.services.count_preferences_import": stv_import,
+        "ems.counting.services.count_answers_record": answers_record,
+        "ems.counting.services.count_lists_record": lists_record,
         "ems.counting.services.doubtful_papers_adjudicate": lambda: c.doubtful_papers_adjudicate(
             acting_user=officer, count_round=current(), decision="accepted"
         ),
