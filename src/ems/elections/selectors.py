@@ -212,6 +212,39 @@ def timetable_rows(group: ElectionGroup, now: dt.datetime | None = None) -> list
     return rows
 
 
+@dataclass(frozen=True)
+class TimetableChange:
+    entry: TimetableEntry
+    due_date: dt.date | None
+    due_time: dt.time | None
+
+
+def timetable_changes(group: ElectionGroup) -> list[TimetableChange]:
+    """The stored deadlines that the timetable computed now (with the council's calendar days)
+    would move. Deadlines already done and dates the Returning Officer chooses are left alone."""
+    try:
+        rows = law.timetable(group.election_type, group.nation, group.poll_date, authority_id=group.authority_id)
+    except law.LawError:
+        return []
+    fixed = {r.key: r for r in rows if not r.ro_chooses}
+    changes = []
+    for entry in group.timetable.filter(done_on=None, ro_chooses=False).order_by("due_date", "due_time", "id"):
+        row = fixed.get(entry.key)
+        if row is not None and (row.day, row.time) != (entry.due_date, entry.due_time):
+            changes.append(TimetableChange(entry, row.day, row.time))
+    return changes
+
+
+def groups_with_timetable_changes(user: Any) -> list[tuple[ElectionGroup, int]]:
+    """Upcoming elections of the user's council whose stored timetable the calendar would move."""
+    found = []
+    for group in ElectionGroup.objects.filter(authority_id=user.authority_id, poll_date__gte=timezone.localdate()):
+        changes = timetable_changes(group)
+        if changes:
+            found.append((group, len(changes)))
+    return found
+
+
 def deadline(group: ElectionGroup, *keys: str) -> tuple[TimetableEntry | None, dt.datetime | None]:
     """The first of ``keys`` that the group's timetable has a date for."""
     entries = {e.key: e for e in group.timetable.filter(key__in=keys)}

@@ -329,6 +329,33 @@ def timetable_set_date(
 
 
 @transaction.atomic
+def timetable_recompute(*, acting_user: User | None, group: ElectionGroup) -> int:
+    """Move the stored deadlines that the timetable computed now would move (after the council
+    records a day of thanksgiving or mourning, say). Done deadlines and the Returning Officer's
+    dates stay. Returns how many moved; refuses when none would."""
+    group = ElectionGroup.objects.select_for_update().get(pk=group.pk)
+    changes = selectors.timetable_changes(group)
+    if not changes:
+        raise ValidationError("The stored timetable already agrees with the calendar: nothing to change")
+    before, after = {}, {}
+    for change in changes:
+        entry = change.entry
+        before[entry.key] = snapshot(entry, ["due_date", "due_time"])
+        entry.due_date, entry.due_time = change.due_date, change.due_time
+        entry.save(update_fields=["due_date", "due_time"])
+        after[entry.key] = snapshot(entry, ["due_date", "due_time"])
+    audit_record(
+        actor=acting_user,
+        authority=group.authority,
+        action="elections.timetable.recompute",
+        obj=group,
+        before=before,
+        after=after,
+    )
+    return len(changes)
+
+
+@transaction.atomic
 def election_notice_publish(
     *, acting_user: User | None, group: ElectionGroup, published_at: dt.datetime | None = None
 ) -> int:

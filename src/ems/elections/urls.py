@@ -15,6 +15,11 @@ urlpatterns = [
     path("templates/default/", views.template_default, name="template-default"),
     path("<int:election_id>/", views.election_detail, name="election"),
     path("<int:election_id>/ballots/add/", views.ballot_add, name="ballot-add"),
+    path(
+        "<int:election_id>/timetable/recalculate/",
+        views_calendar.timetable_recompute,
+        name="timetable-recompute",
+    ),
     path("<int:election_id>/publish-notice/", views.notice_of_election_publish, name="publish-notice"),
     path("<int:election_id>/notices/<slug:document>.<slug:fmt>", views.election_document, name="election-document"),
     path("timetable/<int:entry_id>/", views.timetable_entry, name="timetable-entry"),

@@ -20,6 +20,7 @@ from ems.core import services as core_services
 from ems.core.models import Nation
 from ems_rules.calendar import DEFAULT_OVERRIDES
 
+from . import selectors, services
 from .forms import ConfirmForm
 from .forms_calendar import CalendarDayForm
 from .views import _can, _context, _data, _errors, _service_error
@@ -45,6 +46,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             _("Working-day calendar"),
             own=[{"row": r, "nations": _nation_names(r.nation_codes)} for r in own],
             built_in=built_in,
+            to_recalculate=selectors.groups_with_timetable_changes(request.user),
             can_manage=_can(request, Permission.MANAGE_ELECTIONS),
         ),
     )
@@ -73,7 +75,10 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(day)s is in the calendar. Timetables of elections created from now on count with it.")
+                _(
+                    "%(day)s is in the calendar. New timetables count with it; recalculate the "
+                    "timetables of elections already set up."
+                )
                 % {"day": f"{day.day} {day:%B %Y}"},
             )
             return redirect("elections:calendar")
@@ -98,4 +103,26 @@ def calendar_remove(request: HttpRequest, day_id: int) -> HttpResponse:
             form=form,
             error_list=_errors(form),
         ),
+    )
+
+
+@permission_required(Permission.MANAGE_ELECTIONS)
+@require_http_methods(["GET", "POST"])
+def timetable_recompute(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Preview, then apply, the deadlines the calendar now moves in an election's stored timetable."""
+    group = selectors.election_group_for_user(request.user, election_id)
+    changes = selectors.timetable_changes(group)
+    form = ConfirmForm(data=_data(request))
+    if form.is_bound and form.is_valid() and changes:
+        try:
+            moved = services.timetable_recompute(acting_user=request.user, group=group)  # type: ignore[arg-type]
+        except ValidationError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, _("%(n)s deadlines moved.") % {"n": moved})
+            return redirect("elections:election", election_id=group.pk)
+    return render(
+        request,
+        "elections/timetable_recompute.html",
+        _context(_("Recalculate the timetable"), group=group, changes=changes, form=form, error_list=_errors(form)),
     )

@@ -124,6 +124,13 @@ def _elections_calls(authority, officer):
         )
         el.timetable_set_date(acting_user=officer, entry=entry, due_date=poll_day - dt.timedelta(days=30))
 
+    def recompute():
+        # A stored deadline out of step with the calendar (as after a day of mourning is recorded).
+        entry = made["group"].timetable.filter(done_on=None, ro_chooses=False).order_by("-pk").first()
+        entry.due_date -= dt.timedelta(days=1)
+        entry.save(update_fields=["due_date"])
+        el.timetable_recompute(acting_user=officer, group=made["group"])
+
     def combine():
         made["parl"] = el.election_group_create(
             acting_user=officer, authority=authority, election_type="ukpge", nation="ENG", poll_date=poll_day,
@@ -173,6 +180,7 @@ def _elections_calls(authority, officer):
             acting_user=officer, entry=made["group"].timetable.first()
         ),
         "ems.elections.services.timetable_set_date": set_date,
+        "ems.elections.services.timetable_recompute": recompute,
         "ems.elections.services.election_notice_publish": lambda: el.election_notice_publish(
             acting_user=officer, group=made["group"]
         ),

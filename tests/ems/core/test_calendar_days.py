@@ -148,3 +148,44 @@ def test_an_election_created_after_the_day_is_recorded_stores_the_moved_deadline
         )  # fmt: skip
     assert made[authority_a.pk].timetable.get(key="registration").due_date == dt.date(2027, 4, 16)
     assert made[authority_b.pk].timetable.get(key="registration").due_date == dt.date(2027, 4, 19)
+
+
+def test_a_day_recorded_after_the_election_is_set_up_moves_its_deadlines_on_request(authority_a, make_user, client_for):
+    from ems.elections import selectors
+    from ems.elections import services as elections
+    from ems.elections.services import BallotSpec
+    from ems.geography.models import AreaType, ElectoralArea
+
+    ward = ElectoralArea.objects.create(authority=authority_a, area_type=AreaType.WARD, name="North")
+    group = elections.election_group_create(
+        acting_user=None, authority=authority_a, election_type="local", nation="ENG", poll_date=POLL,
+        ballots=[BallotSpec(area=ward)],
+    )  # fmt: skip
+    done = group.timetable.get(key="notice_of_election")
+    elections.timetable_mark_done(acting_user=None, entry=done, done_on=dt.date(2027, 3, 20))
+    manager = client_for(make_user(Role.MANAGER, authority_a))
+    page = manager.get(f"/elections/{group.pk}/timetable/recalculate/")
+    assert b"already agrees" in page.content
+    add(authority_a)
+    assert [g.pk for g, _n in selectors.groups_with_timetable_changes(_reader(authority_a))] == [group.pk]
+    assert b"to-recalculate" in manager.get("/elections/calendar/").content
+    preview = manager.get(f"/elections/{group.pk}/timetable/recalculate/")
+    assert b"Registration deadline" in preview.content and b"16 Apr 2027" in preview.content
+    assert group.timetable.get(key="registration").due_date == dt.date(2027, 4, 19)  # a preview writes nothing
+    assert manager.post(f"/elections/{group.pk}/timetable/recalculate/", {}).status_code == 200  # box not ticked
+    response = manager.post(f"/elections/{group.pk}/timetable/recalculate/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert group.timetable.get(key="registration").due_date == dt.date(2027, 4, 16)
+    event = AuditEvent.objects.get(action="elections.timetable.recompute")
+    assert event.before["registration"]["due_date"] == "2027-04-19"
+    assert event.after["registration"]["due_date"] == "2027-04-16"
+    assert "notice_of_election" not in event.after  # done deadlines stay
+    with pytest.raises(ValidationError, match="already agrees"):
+        elections.timetable_recompute(acting_user=None, group=group)
+
+
+def _reader(authority):
+    class _Reader:
+        authority_id = authority.pk
+
+    return _Reader()
