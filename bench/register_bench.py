@@ -248,7 +248,7 @@ def bench(
                 "2026-01-05",
             ]
             # The main figure: a council migrating into a new EMS database (the migrated, empty
-            # schema). PostgreSQL also loads it into the database that holds the source register
+            # schema). Then it is loaded into the database that holds the source register too
             # (a second council of the same size in one database).
             fresh_env, fresh_url = env, url
             if database == "postgresql":
@@ -258,6 +258,10 @@ def bench(
                     conn.execute(f'CREATE DATABASE "{fresh}" TEMPLATE "{template}"')
                 fresh_url = _with_db(pg_url, fresh)
                 fresh_env = dict(env, DATABASE_URL=fresh_url)
+            else:  # SQLite: a second, freshly migrated database file
+                fresh_url = f"sqlite:///{tmpdir / 'fresh.sqlite3'}"
+                fresh_env = dict(env, DATABASE_URL=fresh_url)
+                _run([*ems, "migrate", "--no-input", "-v", "0"], fresh_env, tmpdir / "fresh-migrate.log")
             try:
                 _run([*ems, "shell", "-c", create], fresh_env, tmpdir / "target.log")
                 wall, rss, out = _run([*ems, *load], fresh_env, tmpdir / "import.log")
@@ -277,10 +281,9 @@ def bench(
                 if database == "postgresql":
                     with psycopg.connect(_with_db(pg_url, "postgres"), autocommit=True) as conn:
                         conn.execute(f'DROP DATABASE IF EXISTS "{name}_fresh" WITH (FORCE)')
-            if database == "postgresql":
-                _run([*ems, "shell", "-c", create], env, tmpdir / "target-shared.log")
-                wall, _, _ = _run([*ems, *load], env, tmpdir / "import-shared.log")
-                result.update(import_into_shared_database_s=round(wall, 2))
+            _run([*ems, "shell", "-c", create], env, tmpdir / "target-shared.log")
+            wall, _, _ = _run([*ems, *load], env, tmpdir / "import-shared.log")
+            result.update(import_into_shared_database_s=round(wall, 2))
             print("  import done", flush=True)
             search = _script(SEARCH_SCRIPT, SOURCE, str(search_budget))
             _, _, out = _run([*ems, "shell", "-c", search], env, tmpdir / "search.log")
