@@ -300,5 +300,15 @@ def test_election_from_set_up_to_poll_cards(ui: UI, tmp_path: Path) -> None:
         assert notice.read_bytes().startswith(b"%PDF")
         ui.goto(election_path)
         ui.check("election-after")
+        # The working-day calendar, and the timetable recalculation (nothing to move).
+        click(ui, "link", "Recalculate the timetable with the working-day calendar")
+        expect(page.locator("#no-changes")).to_contain_text("already agrees")
+        ui.check("timetable-recalculate")
+        ui.goto("/elections/calendar/")
+        expect(page.locator("#built-in-days")).to_contain_text("Diamond Jubilee")
+        click(ui, "link", "Add a day")
+        click(ui, "button", "Add the day")
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter day")
+        ui.check("calendar-add-errors")
 
     ui.assert_clean()
