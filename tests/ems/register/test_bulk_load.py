@@ -132,7 +132,10 @@ def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_schema(monkeypatch):
         written.append(Elector.records.filter(authority=authority).count())
         raise RuntimeError("disk full")  # the alteration COPY fails, after the electors went in
 
+    # The alterations come after the electors: as JSON through COPY (PostgreSQL) or built by
+    # SQLite itself (insert_additions). Either way, fail there.
     monkeypatch.setattr("ems.register.services_supply._entry_json", fail_after_electors)
+    monkeypatch.setattr("ems.register.services_supply.insert_additions", fail_after_electors)
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll everything back
         register_import_supply(
             acting_user=None, authority=authority, rows=_rows(40), effective_date=dt.date(2026, 1, 5), source_name="x"
