@@ -49,3 +49,9 @@ def signed_in(view: View) -> View:
 
     wrapped.ems_signed_in = True  # type: ignore[attr-defined]
     return wrapped
+
+
+def has_permission(request: HttpRequest, permission: Permission) -> bool:
+    """Whether the signed-in user may do what ``permission`` allows (to show or hide links)."""
+    user: Any = request.user
+    return bool(user.has_ems_permission(permission))

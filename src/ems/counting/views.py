@@ -21,9 +21,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ems.accounts.decorators import has_permission as _can
 from ems.accounts.decorators import permission_required
 from ems.accounts.roles import Permission
-from ems.core.forms import error_list, field_error
+from ems.core.forms import add_service_errors as _service_error
+from ems.core.forms import bound_errors as _errors
+from ems.core.forms import field_error, field_value
+from ems.core.forms import post_data as _data
 from ems.elections.models import Ballot
 
 from . import documents, law, selectors, services, services_spending
@@ -52,13 +56,6 @@ from .models import Adjudication, BoxKind, CountSession, CountState, RejectionHe
 LANGUAGES = ("en", "cy")
 
 
-def field_value(form: forms.Form, name: str) -> Any:
-    if form.is_bound:
-        return form.data.get(name, "")
-    value = form[name].value()
-    return "" if value is None else value
-
-
 def _context(title: str, **extra: Any) -> dict[str, Any]:
     return {
         "title": title,
@@ -68,36 +65,6 @@ def _context(title: str, **extra: Any) -> dict[str, Any]:
         "states": CountState,
         **extra,
     }
-
-
-def _errors(*forms_: forms.Form | None) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for form in forms_:
-        if form is not None and form.is_bound and form.errors:
-            out += error_list(form)
-    return out
-
-
-def _service_error(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = aliases.get(name, name)
-            if target in form.fields:
-                form.add_error(target, errors)
-            else:
-                form.add_error(None, [m for e in errors for m in e.messages])
-    else:
-        form.add_error(None, error.messages)
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _can(request: HttpRequest, permission: Permission) -> bool:
-    user: Any = request.user
-    return bool(user.has_ems_permission(permission))
 
 
 def _session(ballot: Ballot) -> CountSession | None:

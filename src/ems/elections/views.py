@@ -8,7 +8,6 @@ a service refusing the change, shows the GOV.UK error summary and writes nothing
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -20,9 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ems.accounts.decorators import has_permission as _can
 from ems.accounts.decorators import permission_required
 from ems.accounts.roles import Permission
-from ems.core.forms import error_list, field_error
+from ems.core.forms import add_service_errors, field_error, field_value
+from ems.core.forms import bound_errors as _errors
+from ems.core.forms import post_data as _data
 from ems.core.tables import Column, build_table
 
 from . import law, notices, selectors, services
@@ -54,15 +56,8 @@ FORMATS = {"docx": notices.DOCX_CONTENT_TYPE, "pdf": "application/pdf"}
 SPARE_SUBSCRIBER_ROWS = 2
 
 
-def field_value(form: forms.Form, name: str) -> Any:
-    if form.is_bound:
-        if isinstance(form.fields.get(name), forms.MultipleChoiceField):
-            return form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name, [])
-        return form.data.get(name, "")
-    value = form[name].value()
-    if isinstance(value, dt.date):
-        return f"{value.day}/{value.month}/{value.year}"
-    return "" if value is None else value
+def _service_error(form: forms.Form, error: ValidationError) -> None:
+    add_service_errors(form, error, {"received_at": "received_date", "subscribers": "sub-1-number"})
 
 
 def _context(title: str, **extra: Any) -> dict[str, Any]:
@@ -74,31 +69,6 @@ def _context(title: str, **extra: Any) -> dict[str, Any]:
         "now": timezone.now(),
         **extra,
     }
-
-
-def _errors(form: forms.Form) -> list[dict[str, str]]:
-    return error_list(form) if form.is_bound and form.errors else []
-
-
-def _service_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = {"received_at": "received_date", "subscribers": "sub-1-number"}.get(name, name)
-            if target in form.fields:
-                form.add_error(target, errors)
-            else:
-                form.add_error(None, [m for e in errors for m in e.messages])
-    else:
-        form.add_error(None, error.messages)
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _can(request: HttpRequest, permission: Permission) -> bool:
-    user: Any = request.user
-    return bool(user.has_ems_permission(permission))
 
 
 def _area_choices(request: HttpRequest) -> list[tuple[int, str]]:

@@ -13,17 +13,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ems.accounts.decorators import has_permission as _can
 from ems.accounts.decorators import permission_required
 from ems.accounts.roles import Permission
 from ems.core import selectors as core_selectors
 from ems.core import services as core_services
+from ems.core.forms import bound_errors as _errors
+from ems.core.forms import post_data as _data
 from ems.core.models import Nation
 from ems_rules.calendar import DEFAULT_OVERRIDES
 
 from . import selectors, services
 from .forms import ConfirmForm
 from .forms_calendar import CalendarDayForm
-from .views import _can, _context, _data, _errors, _service_error
+from .views import _context, _service_error
 
 
 def _nation_names(codes: Any) -> str:

@@ -9,11 +9,9 @@ refusing, shows the GOV.UK error summary and writes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,50 +19,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ems.accounts.decorators import has_permission as _can
 from ems.accounts.decorators import permission_required
 from ems.accounts.roles import Permission
-from ems.core.forms import error_list, field_error
+from ems.core.forms import add_service_errors as _service_error
+from ems.core.forms import bound_errors as _errors
+from ems.core.forms import field_error, field_value
+from ems.core.forms import post_data as _data
 
 from . import exports, law, mapping, selectors, services
 from .forms import AllocationForm, ConfirmForm, LateEntryForm, PollCardsForm, SignOffForm, StationDetailsForm
 from .models import ChangeKind, Poll, RunState
 
 
-def field_value(form: forms.Form, name: str) -> Any:
-    if form.is_bound:
-        if isinstance(form.fields.get(name), forms.MultipleChoiceField):
-            return form.data.getlist(name) if hasattr(form.data, "getlist") else form.data.get(name, [])
-        return form.data.get(name, "")
-    value = form[name].value()
-    if isinstance(value, dt.date):
-        return f"{value.day}/{value.month}/{value.year}"
-    return "" if value is None else value
-
-
 def _context(title: str, **extra: Any) -> dict[str, Any]:
     return {"title": title, "current": "polling", "field_error": field_error, "field_value": field_value, **extra}
-
-
-def _errors(form: forms.Form) -> list[dict[str, str]]:
-    return error_list(form) if form.is_bound and form.errors else []
-
-
-def _service_error(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            messages_ = [m for e in errors for m in e.messages]
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _can(request: HttpRequest, permission: Permission) -> bool:
-    user: Any = request.user
-    return bool(user.has_ems_permission(permission))
 
 
 def _int(value: Any) -> int | None:
